@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
+using Polly.Retry;
+using Polly.Timeout;
+using SampleBroker.Configuration;
+using SampleBroker.Http;
+using SampleBroker.Protocol.Webhooks;
+
+namespace SampleBroker.Biobanks;
+
+/// <summary>What came of sending one query to a biobank, after retries.</summary>
+public abstract record QueryDelivery(long LatencyMs)
+{
+    /// <summary><c>200</c>: the biobank answered at once; the body is still to be checked.</summary>
+    public sealed record Answered(byte[] Body, long LatencyMs) : QueryDelivery(LatencyMs);
+
+    /// <summary><c>202</c>: the biobank will answer through its callback URL.</summary>
+    public sealed record Accepted(long LatencyMs) : QueryDelivery(LatencyMs);
+
+    /// <summary>No usable answer: retries exhausted, a non-retryable status, or an open circuit.</summary>
+    public sealed record Failed(string Error, long LatencyMs) : QueryDelivery(LatencyMs);
+
+    /// <summary>The request's deadline passed while still trying.</summary>
+    public sealed record DeadlinePassed(long LatencyMs) : QueryDelivery(LatencyMs);
+}
+
+/// <summary>
+/// Sends signed queries to biobank adapters (contract section 5). Polly owns every HTTP concern: the
+/// per-attempt timeout (<c>answerTimeoutSeconds</c>), retries with exponential backoff and jitter on
+/// 408/429/5xx and transport errors while the deadline allows, and one circuit breaker per biobank.
+/// </summary>
+public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<SampleBrokerOptions> options, TimeProvider time) : IDisposable
+{
+    public const string HttpClientName = "biobanks";
+
+    private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeout = new("sb-attempt-timeout");
+
+    private readonly ResiliencePipelineRegistry<string> pipelines = new();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CircuitBreakerStateProvider> circuitStates = new(StringComparer.Ordinal);
+
+    public async Task<QueryDelivery> SendAsync(BiobankRecord biobank, string messageId, byte[] body, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(biobank);
+        var started = Stopwatch.GetTimestamp();
+        long Elapsed() => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+        var untilDeadline = deadline - time.GetUtcNow();
+        if (untilDeadline <= TimeSpan.Zero)
+        {
+            return new QueryDelivery.DeadlinePassed(0);
+        }
+
+        using var deadlineCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadlineCts.CancelAfter(untilDeadline);
+        var context = ResilienceContextPool.Shared.Get(deadlineCts.Token);
+        context.Properties.Set(AttemptTimeout, TimeSpan.FromSeconds(biobank.AnswerTimeoutSeconds));
+        try
+        {
+            var attempt = await Pipeline(biobank.BiobankId).ExecuteAsync(
+                static async (ctx, state) => await state.Client.PostAsync(state.Biobank, state.MessageId, state.Body, ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                (Client: this, Biobank: biobank, MessageId: messageId, Body: body)).ConfigureAwait(false);
+            return attempt.Status switch
+            {
+                200 when attempt.Body is not null => new QueryDelivery.Answered(attempt.Body, Elapsed()),
+                200 => new QueryDelivery.Failed("invalid answer", Elapsed()),
+                202 => new QueryDelivery.Accepted(Elapsed()),
+                _ => new QueryDelivery.Failed($"adapter answered HTTP {attempt.Status}", Elapsed()),
+            };
+        }
+        catch (BrokenCircuitException)
+        {
+            return new QueryDelivery.Failed("circuit open: the biobank failed repeatedly, not contacted", Elapsed());
+        }
+        catch (OperationCanceledException) when (deadlineCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new QueryDelivery.DeadlinePassed(Elapsed());
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new QueryDelivery.Failed($"no answer within {biobank.AnswerTimeoutSeconds} s", Elapsed());
+        }
+        catch (HttpRequestException e)
+        {
+            return new QueryDelivery.Failed(e.HttpRequestError == HttpRequestError.Unknown ? "connection failed" : $"connection failed ({e.HttpRequestError})", Elapsed());
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The circuit breaker's state for a biobank, as the health view names it.</summary>
+    public string CircuitStateOf(string biobankId) =>
+        circuitStates.TryGetValue(biobankId, out var provider)
+            ? provider.CircuitState switch
+            {
+                CircuitState.Open or CircuitState.Isolated => "Open",
+                CircuitState.HalfOpen => "HalfOpen",
+                _ => "Closed",
+            }
+            : "Closed";
+
+    private ResiliencePipeline<Attempt> Pipeline(string biobankId) => pipelines.GetOrAddPipeline<Attempt>(biobankId, builder =>
+    {
+        var retryable = new PredicateBuilder<Attempt>()
+            .Handle<HttpRequestException>()
+            .Handle<TimeoutRejectedException>()
+            .HandleResult(a => IsRetryable(a.Status));
+        var stateProvider = circuitStates.GetOrAdd(biobankId, _ => new CircuitBreakerStateProvider());
+        builder
+            .AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                ShouldHandle = retryable,
+                MaxRetryAttempts = Math.Max(0, options.Value.MaxAttemptsPerQuery - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(10),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<Attempt>
+            {
+                ShouldHandle = retryable,
+                FailureRatio = 0.8,
+                MinimumThroughput = 8,
+                SamplingDuration = TimeSpan.FromSeconds(60),
+                BreakDuration = TimeSpan.FromSeconds(30),
+                StateProvider = stateProvider,
+            })
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(AttemptTimeout, TimeSpan.FromSeconds(10))),
+            });
+    });
+
+    public void Dispose() => pipelines.Dispose();
+
+    private static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
+
+    private async Task<Attempt> PostAsync(BiobankRecord biobank, string messageId, byte[] body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, biobank.EndpointUrl) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+
+        // Signed per attempt: the id stays, the timestamp is fresh so a retry is never stale.
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        request.Headers.Add(WebhookHeaders.Id, messageId);
+        request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(messageId, timestamp, body, biobank.SigningSecrets));
+
+        using var response = await httpClients.CreateClient(HttpClientName)
+            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (status != 200)
+        {
+            return new Attempt(status, null);
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new Attempt(status, await JsonBody.ReadBoundedAsync(stream, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The handler behind <see cref="HttpClientName"/>: no redirects, and every connection checked again
+    /// against the endpoint policy after DNS resolution, so a host cannot be re-pointed at an internal address.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(EndpointPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = async (context, ct) =>
+            {
+                var host = context.DnsEndPoint.Host;
+                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+                var allowed = addresses.Where(policy.IsAllowedAtSendTime).ToArray();
+                if (allowed.Length == 0)
+                {
+                    throw new HttpRequestException(HttpRequestError.ConnectionError, "The endpoint resolves only to forbidden addresses.");
+                }
+
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+    }
+
+    private sealed record Attempt(int Status, byte[]? Body);
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SampleBroker.Access;
+using SampleBroker.Http;
+using SampleBroker.Protocol.Vocabulary;
+using SampleBroker.Vocabulary;
+
+namespace SampleBroker.Biobanks;
+
+/// <summary>Staff routes of the biobank registry (contract section 3).</summary>
+public sealed class BiobankHandlers(ApiKeyAuthenticator auth, BiobankStore store, EndpointPolicy endpoints, ILogger<BiobankHandlers> logger)
+{
+    public Task<IResult> PutAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(biobankId))
+        {
+            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(request, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        using (body)
+        {
+            var (settings, errors) = await ReadSettingsAsync(body.Root, ct).ConfigureAwait(false);
+            if (settings is null)
+            {
+                return Problems.Validation(errors);
+            }
+
+            var (record, created) = await store.CreateOrUpdateAsync(biobankId, settings, signingSecret: null, ct).ConfigureAwait(false);
+            logger.LogInformation("Biobank {BiobankId} {Change}", biobankId, created ? "registered" : "updated");
+            var resource = ToResource(record);
+            return created
+                ? TypedResults.Created($"/api/v1/admin/biobanks/{biobankId}", WithSecret(resource, record.SigningSecrets[0]))
+                : TypedResults.Ok(resource);
+        }
+    });
+
+    public Task<IResult> ListAsync(HttpRequest request) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var items = await store.ListAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(new { items = items.OrderBy(b => b.BiobankId, StringComparer.Ordinal).Select(ToResource) });
+    });
+
+    public Task<IResult> GetAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(biobankId))
+        {
+            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
+        }
+
+        var record = await store.GetAsync(biobankId, ct).ConfigureAwait(false);
+        return record is null ? Problems.NotFound($"There is no biobank '{biobankId}'.") : TypedResults.Ok(ToResource(record));
+    });
+
+    /// <summary>Validates a <c>PUT</c> body; every broken field is reported at once.</summary>
+    public async Task<(BiobankSettings? Settings, IDictionary<string, string[]> Errors)> ReadSettingsAsync(JsonElement body, CancellationToken cancellationToken)
+    {
+        var fields = new JsonFields();
+        if (!fields.RequireObject(body, "$"))
+        {
+            return (null, fields.Errors);
+        }
+
+        var name = fields.ReadString(body, "name", "name", 1, 200, required: true);
+        var country = fields.ReadString(body, "country", "country", 2, 2, required: true);
+        if (country is not null && !Countries.IsAlpha2(country))
+        {
+            fields.Add("country", "must be an ISO 3166-1 alpha-2 code such as IT.");
+        }
+
+        var endpointUrl = fields.ReadString(body, "endpointUrl", "endpointUrl", 1, 2000, required: true);
+        if (endpointUrl is not null && await endpoints.CheckAsync(endpointUrl, cancellationToken).ConfigureAwait(false) is { } reason)
+        {
+            fields.Add("endpointUrl", reason);
+        }
+
+        var enabled = fields.ReadBoolean(body, "enabled", "enabled");
+        var sampleTypes = fields.ReadStringList(body, "sampleTypes", "sampleTypes", 1, 50, required: false, Codes.IsSampleType, "is not a sample type code of the vocabulary.");
+        var timeout = fields.ReadInteger(body, "answerTimeoutSeconds", "answerTimeoutSeconds", 1, 60, required: false);
+        var minReportable = fields.ReadInteger(body, "minReportableCount", "minReportableCount", 0, 1000, required: false);
+        if (fields.HasErrors)
+        {
+            return (null, fields.Errors);
+        }
+
+        return (new BiobankSettings(name!, country!, endpointUrl!, enabled ?? true, sampleTypes, (int)(timeout ?? 10), (int)(minReportable ?? 0)), fields.Errors);
+    }
+
+    private static BiobankResource ToResource(BiobankRecord record) => new(
+        record.BiobankId, record.Name, record.Country, record.EndpointUrl, record.Enabled, record.SampleTypes,
+        record.AnswerTimeoutSeconds, record.MinReportableCount, BiobankHealth.NotYetMeasured);
+
+    private static CreatedBiobank WithSecret(BiobankResource r, string secret) => new(
+        r.BiobankId, r.Name, r.Country, r.EndpointUrl, r.Enabled, r.SampleTypes, r.AnswerTimeoutSeconds, r.MinReportableCount, r.Health, secret);
+}

@@ -1,0 +1,29 @@
+namespace SampleBroker.Configuration;
+
+/// <summary>The <c>SampleBroker</c> configuration section (contract sections 1, 3, 4 and 5).</summary>
+public sealed class SampleBrokerOptions
+{
+    public const string SectionName = "SampleBroker";
+
+    /// <summary>Base URL biobanks are given for their callbacks.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:7071";
+
+    /// <summary>The alliance's bootstrap staff key; empty disables it.</summary>
+    public string? BootstrapStaffKey { get; set; }
+
+    public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>The demo organisation and biobanks to seed (JSON, see infra/local/demo).</summary>
+    public string? DemoDataPath { get; set; }
+
+    public bool AllowInsecureBiobankEndpoints { get; set; }
+
+    public int RequestsPerMinute { get; set; } = 60;
+
+    public int MaxAttemptsPerQuery { get; set; } = 4;
+
+    public int SecretRotationGraceHours { get; set; } = 24;
+
+    /// <summary>Prefix of every table and queue the broker owns, so several brokers can share an account (tests do).</summary>
+    public string StoragePrefix { get; set; } = "sb";
+}

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace SampleBroker.Http;
+
+/// <summary>A request body read under the contract's rules: JSON only, at most 64 KiB, well-formed.</summary>
+public sealed class JsonBody : IDisposable
+{
+    public const int MaxBytes = 64 * 1024;
+
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+
+    private JsonBody(byte[] raw, JsonDocument document)
+    {
+        Raw = raw;
+        Document = document;
+    }
+
+    /// <summary>The body exactly as received, for signature checks and hashing.</summary>
+    public byte[] Raw { get; }
+
+    public JsonDocument Document { get; }
+
+    public JsonElement Root => Document.RootElement;
+
+    /// <summary>Reads and parses the body, or returns the 413/415/400 problem that explains why not.</summary>
+    public static async Task<(JsonBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsJson(request.ContentType))
+        {
+            return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "The body must be JSON sent as 'application/json'."));
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var raw = await ReadBoundedAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        if (raw is null)
+        {
+            return (null, TooLarge());
+        }
+
+        var parsed = Parse(raw);
+        return parsed is null
+            ? (null, Problems.BadRequest("The body is not well-formed JSON (UTF-8, at most 32 levels deep)."))
+            : (parsed, null);
+    }
+
+    /// <summary>Parses raw bytes as a JSON document under the same limits; null when malformed.</summary>
+    public static JsonBody? Parse(byte[] raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        try
+        {
+            return new JsonBody(raw, JsonDocument.Parse(raw, ParseOptions));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            // Invalid UTF-8 surfaces as an ArgumentException from the reader.
+            return null;
+        }
+    }
+
+    public void Dispose() => Document.Dispose();
+
+    private static ProblemHttpResult TooLarge() =>
+        Problems.Status(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {MaxBytes} bytes.");
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || parsed.MediaType is null)
+        {
+            return false;
+        }
+
+        var charsetOk = parsed.CharSet is null || parsed.CharSet.Trim('"').Equals("utf-8", StringComparison.OrdinalIgnoreCase);
+        return charsetOk && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads a stream to its end, or returns null once it passes <see cref="MaxBytes"/>.</summary>
+    public static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

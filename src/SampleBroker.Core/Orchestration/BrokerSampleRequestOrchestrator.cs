@@ -1,0 +1,77 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace SampleBroker.Orchestration;
+
+/// <summary>
+/// Brokers one sample request: finds the eligible biobanks, queries each in its own branch so a slow
+/// biobank never holds up the rest, and ends when every biobank has answered, the deadline passes or
+/// the request is cancelled. Everything it learns is stored by its activities as it happens.
+/// </summary>
+public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<BrokeringInput, string>
+{
+    private static readonly TaskOptions StorageRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, BrokeringInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var logger = context.CreateReplaySafeLogger<BrokerSampleRequestOrchestrator>();
+        Ending ending;
+        using var timers = new CancellationTokenSource();
+        try
+        {
+            var targets = await context.CallActivityAsync<List<BiobankTarget>>(TaskNames.LoadEligibleBiobanks, input.RequestId, StorageRetry);
+            var deadline = UntilDeadlineAsync(context, input.DeadlineUtc, timers.Token);
+            var cancelled = context.WaitForExternalEvent<string>(TaskNames.CancelEvent, timers.Token);
+            var answered = Task.WhenAll(targets.Select(t => QueryAsync(context, input, t)));
+
+            var first = await Task.WhenAny(answered, deadline, cancelled);
+            ending = first == cancelled ? Ending.Cancelled : Ending.AllAnsweredOrDeadline;
+        }
+        catch (TaskFailedException e)
+        {
+            logger.LogError("Brokering of {RequestId} failed: {Reason}", input.RequestId, e.Message);
+            ending = Ending.BrokeringFailed;
+        }
+        finally
+        {
+            // Outstanding timers and event waits are of no use once the request ends.
+            timers.Cancel();
+        }
+
+        var status = await context.CallActivityAsync<string>(TaskNames.CompleteSampleRequest, new CompletionInput(input.RequestId, ending), StorageRetry);
+        logger.LogInformation("Sample request {RequestId} ended {Status}", input.RequestId, status);
+        return status;
+    }
+
+    /// <summary>One biobank's branch. A branch that cannot record its outcome leaves the biobank
+    /// <c>Pending</c> for the completion to settle, and never fails the whole request.</summary>
+    private static async Task<QueryResult?> QueryAsync(TaskOrchestrationContext context, BrokeringInput input, BiobankTarget target)
+    {
+        try
+        {
+            return await context.CallActivityAsync<QueryResult>(
+                TaskNames.QueryBiobank,
+                new QueryInput(input.RequestId, target.BiobankId, target.QueryId, input.DeadlineUtc),
+                StorageRetry);
+        }
+        catch (TaskFailedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Completes at the deadline by the orchestration's own clock. Durable timers may fire up to a second
+    /// early, so the deadline is checked when one fires and a new timer covers what remains.
+    /// </summary>
+    private static async Task UntilDeadlineAsync(TaskOrchestrationContext context, DateTime deadlineUtc, CancellationToken cancellation)
+    {
+        while (context.CurrentUtcDateTime < deadlineUtc)
+        {
+            await context.CreateTimer(deadlineUtc, cancellation);
+        }
+    }
+}

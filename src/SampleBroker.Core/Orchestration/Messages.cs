@@ -1,0 +1,25 @@
+using SampleBroker.Requests;
+
+namespace SampleBroker.Orchestration;
+
+/// <summary>Input of the brokering orchestration: keys only, the request itself stays in Table storage.</summary>
+public sealed record BrokeringInput(string RequestId, DateTime DeadlineUtc);
+
+/// <summary>A biobank the request goes to, and the id of the query it gets.</summary>
+public sealed record BiobankTarget(string BiobankId, string QueryId);
+
+/// <summary>Input of one biobank's query.</summary>
+public sealed record QueryInput(string RequestId, string BiobankId, string QueryId, DateTime DeadlineUtc);
+
+/// <summary>What a query activity ended with; the outcome itself is already stored.</summary>
+public sealed record QueryResult(string BiobankId, BiobankOutcome Outcome, bool AwaitingCallback);
+
+/// <summary>How the orchestration ends the request.</summary>
+public enum Ending
+{
+    AllAnsweredOrDeadline,
+    Cancelled,
+    BrokeringFailed,
+}
+
+public sealed record CompletionInput(string RequestId, Ending Ending);

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SampleBroker.Biobanks;
+using SampleBroker.Configuration;
+using SampleBroker.Protocol;
+using SampleBroker.Requests;
+
+namespace SampleBroker.Orchestration;
+
+/// <summary>
+/// Sends one biobank its signed query and stores the outcome the moment it is known, so readers see
+/// answers arrive one by one. Biobank faults become outcomes, never exceptions; only storage faults
+/// throw, for the orchestration's retry policy.
+/// </summary>
+public sealed class QueryBiobankActivity(
+    SampleRequestStore requests,
+    BiobankStore biobanks,
+    BiobankClient client,
+    IOptions<SampleBrokerOptions> options,
+    TimeProvider time,
+    ILogger<QueryBiobankActivity> logger) : TaskActivity<QueryInput, QueryResult>
+{
+    public override async Task<QueryResult> RunAsync(TaskActivityContext context, QueryInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var deadline = new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero);
+        var (request, offers) = await requests.GetAsync(input.RequestId, CancellationToken.None)
+            ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
+        var pending = offers.Single(o => o.BiobankId == input.BiobankId);
+        if (pending.IsFinal)
+        {
+            return new QueryResult(input.BiobankId, pending.Outcome, AwaitingCallback: false);
+        }
+
+        var biobank = await biobanks.GetAsync(input.BiobankId, CancellationToken.None);
+        if (biobank is null)
+        {
+            return await RecordAsync(input, BiobankAnswerReader.Failed(pending, "biobank was removed from the registry", time.GetUtcNow(), null));
+        }
+
+        var query = new BiobankQuery
+        {
+            QueryId = input.QueryId,
+            RequestId = input.RequestId,
+            Criteria = request.Criteria,
+            Quantity = request.Quantity,
+            ReplyBy = deadline,
+            CallbackUrl = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/v1/biobanks/{input.BiobankId}/answers/{input.QueryId}",
+        };
+        var body = JsonSerializer.SerializeToUtf8Bytes(query, ProtocolJson.Options);
+        var delivery = await client.SendAsync(biobank, "msg_" + input.QueryId, body, deadline, CancellationToken.None);
+        logger.LogInformation("Query {QueryId} to {BiobankId}: {Delivery} after {LatencyMs} ms", input.QueryId, input.BiobankId, delivery.GetType().Name, delivery.LatencyMs);
+
+        switch (delivery)
+        {
+            case QueryDelivery.Answered answered:
+                var (answer, _) = BiobankAnswerReader.Read(answered.Body);
+                var offer = answer is null
+                    ? BiobankAnswerReader.Failed(pending, "invalid answer", time.GetUtcNow(), answered.LatencyMs)
+                    : BiobankAnswerReader.ToOffer(pending, answer, biobank.MinReportableCount, time.GetUtcNow(), answered.LatencyMs);
+                return await RecordAsync(input, offer);
+            case QueryDelivery.Failed failed:
+                return await RecordAsync(input, BiobankAnswerReader.Failed(pending, failed.Error, time.GetUtcNow(), failed.LatencyMs));
+            case QueryDelivery.Accepted:
+                return new QueryResult(input.BiobankId, BiobankOutcome.Pending, AwaitingCallback: true);
+            default:
+                // The deadline passed: the orchestration settles the biobank as TimedOut.
+                return new QueryResult(input.BiobankId, BiobankOutcome.Pending, AwaitingCallback: false);
+        }
+    }
+
+    private async Task<QueryResult> RecordAsync(QueryInput input, BiobankOffer offer)
+    {
+        var stored = await requests.RecordOutcomeAsync(input.RequestId, offer, CancellationToken.None);
+        return new QueryResult(input.BiobankId, stored.Outcome, AwaitingCallback: false);
+    }
+}

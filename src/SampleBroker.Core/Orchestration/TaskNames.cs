@@ -1,0 +1,17 @@
+namespace SampleBroker.Orchestration;
+
+/// <summary>
+/// Names under which both hosts register the brokering orchestrator and its activities. They differ
+/// from the class names on purpose: the DurableTask analyzer crashes when a Functions wrapper and a
+/// task class share a name.
+/// </summary>
+public static class TaskNames
+{
+    public const string BrokerSampleRequest = "BrokerSampleRequest";
+    public const string LoadEligibleBiobanks = "LoadEligibleBiobanks";
+    public const string QueryBiobank = "QueryBiobank";
+    public const string CompleteSampleRequest = "CompleteSampleRequest";
+
+    /// <summary>The external event a cancel or terminate raises.</summary>
+    public const string CancelEvent = "Cancel";
+}

@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using SampleBroker.Access;
+using SampleBroker.Http;
+using SampleBroker.Vocabulary;
+
+namespace SampleBroker.Organisations;
+
+/// <summary>Staff routes for organisations and their API keys (contract section 2).</summary>
+public sealed class OrganisationHandlers(ApiKeyAuthenticator auth, OrganisationStore organisations, ApiKeyStore keys, ILogger<OrganisationHandlers> logger)
+{
+    public Task<IResult> PutAsync(HttpRequest request, string organisationId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(organisationId))
+        {
+            return InvalidId();
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(request, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        using (body)
+        {
+            var fields = new JsonFields();
+            if (!fields.RequireObject(body.Root, "$"))
+            {
+                return Problems.Validation(fields.Errors);
+            }
+
+            var name = fields.ReadString(body.Root, "name", "name", 1, 200, required: true);
+            var country = fields.ReadString(body.Root, "country", "country", 2, 2, required: true);
+            if (country is not null && !Countries.IsAlpha2(country))
+            {
+                fields.Add("country", "must be an ISO 3166-1 alpha-2 code such as BE.");
+            }
+
+            if (fields.HasErrors)
+            {
+                return Problems.Validation(fields.Errors);
+            }
+
+            var organisation = new Organisation(organisationId, name!, country!);
+            var created = await organisations.CreateOrUpdateAsync(organisation, webhookSecret: null, ct).ConfigureAwait(false);
+            logger.LogInformation("Organisation {OrganisationId} {Change}", organisationId, created is null ? "updated" : "created");
+            return created is null
+                ? TypedResults.Ok(organisation)
+                : TypedResults.Created($"/api/v1/admin/organisations/{organisationId}", created);
+        }
+    });
+
+    public Task<IResult> IssueKeyAsync(HttpRequest request, string organisationId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(organisationId))
+        {
+            return InvalidId();
+        }
+
+        if (await organisations.GetAsync(organisationId, ct).ConfigureAwait(false) is null)
+        {
+            return Problems.NotFound($"There is no organisation '{organisationId}'.");
+        }
+
+        var (keyId, apiKey) = await keys.IssueAsync(organisationId, ct).ConfigureAwait(false);
+        logger.LogInformation("API key {KeyId} issued to {OrganisationId}", keyId, organisationId);
+        return TypedResults.Created($"/api/v1/admin/organisations/{organisationId}/api-keys/{keyId}", new IssuedApiKey(keyId, apiKey));
+    });
+
+    public Task<IResult> RevokeKeyAsync(HttpRequest request, string organisationId, string keyId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(organisationId) || !Identifiers.IsKeyId(keyId))
+        {
+            return Problems.BadRequest("organisationId or keyId is malformed.");
+        }
+
+        var revoked = await keys.RevokeAsync(organisationId, keyId, ct).ConfigureAwait(false);
+        logger.LogInformation("API key {KeyId} of {OrganisationId} revoked: {Revoked}", keyId, organisationId, revoked);
+        return revoked ? TypedResults.NoContent() : Problems.NotFound($"Organisation '{organisationId}' has no key '{keyId}'.");
+    });
+
+    private static ProblemHttpResult InvalidId() => Problems.BadRequest("organisationId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using SampleBroker.Orchestration;
+
+namespace SampleBroker.Requests;
+
+/// <summary>What came of a submission.</summary>
+public abstract record SubmitOutcome
+{
+    /// <summary>Brokering runs; <paramref name="Created"/> is false when an idempotent repeat found it.</summary>
+    public sealed record Accepted(string RequestId, RequestStatus Status, bool Created) : SubmitOutcome;
+
+    public sealed record Invalid(IDictionary<string, string[]> Errors) : SubmitOutcome;
+
+    /// <summary>The idempotency key was used before with a different body.</summary>
+    public sealed record KeyReused(string RequestId) : SubmitOutcome;
+}
+
+/// <summary>
+/// Starts brokering a sample request; the one path for <c>POST /v1/sample-requests</c> and the
+/// <c>sample-requests</c> queue alike. Every start is gated by conditional inserts (idempotency claim,
+/// then the request row), never by instance-id dedupe.
+/// </summary>
+public sealed class SampleRequestIntake(
+    SampleRequestValidator validator,
+    SampleRequestStore store,
+    IdempotencyStore idempotency,
+    TimeProvider time,
+    ILogger<SampleRequestIntake> logger)
+{
+    public async Task<SubmitOutcome> SubmitAsync(string organisationId, string? idempotencyKey, JsonElement body, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(durable);
+        var (submitted, errors) = await validator.ValidateAsync(body, cancellationToken).ConfigureAwait(false);
+        if (submitted is null)
+        {
+            return new SubmitOutcome.Invalid(errors);
+        }
+
+        var requestId = Guid.CreateVersion7().ToString("N");
+        if (idempotencyKey is not null)
+        {
+            var bodyHash = CanonicalJson.Hash(body);
+            var claim = await idempotency.ClaimAsync(organisationId, idempotencyKey, requestId, bodyHash, cancellationToken).ConfigureAwait(false);
+            if (!claim.Claimed && claim.BodyHash != bodyHash)
+            {
+                return new SubmitOutcome.KeyReused(claim.RequestId);
+            }
+
+            requestId = claim.RequestId;
+        }
+
+        var now = time.GetUtcNow();
+        var record = new SampleRequestRecord(
+            requestId, organisationId, submitted.Reference, RequestStatus.Brokering, now, now.AddSeconds(submitted.AnswerWithinSeconds),
+            CompletedAt: null, submitted.Criteria, submitted.Quantity, submitted.CallbackUrl, BiobanksContacted: null);
+        if (await store.TryCreateAsync(record, cancellationToken).ConfigureAwait(false))
+        {
+            await StartAsync(durable, record, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Sample request {RequestId} of {OrganisationId} accepted", requestId, organisationId);
+            return new SubmitOutcome.Accepted(requestId, RequestStatus.Brokering, Created: true);
+        }
+
+        // An idempotent repeat. If the first attempt stored the request but died before starting it, start it now.
+        var (stored, offers) = (await store.GetAsync(requestId, cancellationToken).ConfigureAwait(false))!.Value;
+        if (stored.Status == RequestStatus.Brokering && await durable.GetInstanceAsync(requestId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await StartAsync(durable, stored, cancellationToken).ConfigureAwait(false);
+            logger.LogWarning("Sample request {RequestId} was stored but not started; started it on redelivery", requestId);
+        }
+
+        return new SubmitOutcome.Accepted(requestId, Aggregation.View(stored, offers).Status, Created: false);
+    }
+
+    private static Task<string> StartAsync(DurableTaskClient durable, SampleRequestRecord record, CancellationToken cancellationToken) =>
+        durable.ScheduleNewOrchestrationInstanceAsync(
+            TaskNames.BrokerSampleRequest,
+            new BrokeringInput(record.RequestId, record.Deadline.UtcDateTime),
+            new StartOrchestrationOptions { InstanceId = record.RequestId },
+            cancellationToken);
+}

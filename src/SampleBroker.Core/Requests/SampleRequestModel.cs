@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using SampleBroker.Protocol;
+
+namespace SampleBroker.Requests;
+
+/// <summary>Where a sample request stands (contract section 4, "Read").</summary>
+public enum RequestStatus
+{
+    Brokering,
+    Completed,
+    Cancelled,
+    Failed,
+}
+
+/// <summary>One contacted biobank's outcome (contract section 4, "Read").</summary>
+public enum BiobankOutcome
+{
+    Pending,
+    Available,
+    NoMatch,
+    BelowReportingThreshold,
+    Declined,
+    TimedOut,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>The stored request, without its per-biobank rows.</summary>
+public sealed record SampleRequestRecord(
+    string RequestId,
+    string OrganisationId,
+    string? Reference,
+    RequestStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset Deadline,
+    DateTimeOffset? CompletedAt,
+    SampleCriteria Criteria,
+    int Quantity,
+    string? CallbackUrl,
+    int? BiobanksContacted);
+
+/// <summary>A contacted biobank and what it answered, as the API lists it.</summary>
+public sealed record BiobankOffer(
+    string BiobankId,
+    string Name,
+    string Country,
+    BiobankOutcome Outcome,
+    int? AvailableSamples,
+    decimal? PricePerSampleEur,
+    int? LeadTimeDays,
+    IReadOnlyList<string>? Conditions,
+    string? ValidUntil,
+    DateTimeOffset? AnsweredAt,
+    long? LatencyMs,
+    string? Error)
+{
+    /// <summary>The query sent to this biobank; internal, never shown to requesters.</summary>
+    [JsonIgnore]
+    public string QueryId { get; init; } = "";
+
+    [JsonIgnore]
+    public bool IsFinal => Outcome != BiobankOutcome.Pending;
+
+    /// <summary>A contacted biobank that has not answered yet.</summary>
+    public static BiobankOffer Pending(string biobankId, string name, string country, string queryId) =>
+        new(biobankId, name, country, BiobankOutcome.Pending, null, null, null, null, null, null, null, null) { QueryId = queryId };
+}
+
+public sealed record RequestProgress(int BiobanksContacted, int BiobanksAnswered, int BiobanksPending);
+
+public sealed record RequestSummary(int RequestedQuantity, int TotalAvailable, bool CanFulfil, int BiobanksWithSamples);
+
+public sealed record AllocationLine(string BiobankId, int Quantity);
+
+/// <summary>The one-stop-shop answer: <c>GET /v1/sample-requests/{requestId}</c>.</summary>
+public sealed record SampleRequestResource(
+    string RequestId,
+    string OrganisationId,
+    string? Reference,
+    RequestStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset Deadline,
+    DateTimeOffset? CompletedAt,
+    SampleCriteria Criteria,
+    int Quantity,
+    RequestProgress Progress,
+    IReadOnlyList<BiobankOffer> Biobanks,
+    RequestSummary Summary,
+    IReadOnlyList<AllocationLine> Allocation);
+
+/// <summary>The answer to a submission (<c>202</c>).</summary>
+public sealed record SubmitAccepted(string RequestId, RequestStatus Status);

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SampleBroker.Protocol;
+using SampleBroker.Storage;
+
+namespace SampleBroker.Requests;
+
+/// <summary>
+/// Sample requests in Table storage. Each request is one partition: a request row and one row per
+/// contacted biobank, so results with hundreds of biobanks never approach the entity size limits and
+/// survive any purge of orchestration history.
+/// </summary>
+public sealed class SampleRequestStore(BrokerTables tables)
+{
+    private const string RequestRow = "request";
+    private const string BiobankRowPrefix = "bb-";
+
+    /// <summary>Stores a new request; false when a request with that id exists already.</summary>
+    public async Task<bool> TryCreateAsync(SampleRequestRecord request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            await tables.Requests.AddEntityAsync(ToEntity(request), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+
+        var newestFirst = (DateTimeOffset.MaxValue.UtcTicks - request.CreatedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        await tables.RequestIndex.UpsertEntityAsync(
+            new TableEntity(request.OrganisationId, $"{newestFirst}-{request.RequestId}")
+            {
+                ["RequestId"] = request.RequestId,
+                ["Reference"] = request.Reference,
+                ["CreatedAt"] = request.CreatedAt,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<(SampleRequestRecord Request, IReadOnlyList<BiobankOffer> Offers)?> GetAsync(string requestId, CancellationToken cancellationToken)
+    {
+        SampleRequestRecord? request = null;
+        var offers = new List<BiobankOffer>();
+        await foreach (var entity in tables.Requests.QueryAsync<TableEntity>(e => e.PartitionKey == requestId, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.RowKey == RequestRow)
+            {
+                request = ToRequest(entity);
+            }
+            else if (entity.RowKey.StartsWith(BiobankRowPrefix, StringComparison.Ordinal))
+            {
+                offers.Add(ToOffer(entity));
+            }
+        }
+
+        return request is null ? null : (request, offers);
+    }
+
+    public async Task<SampleRequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Requests.GetEntityIfExistsAsync<TableEntity>(requestId, RequestRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } entity ? ToRequest(entity) : null;
+    }
+
+    /// <summary>
+    /// Writes a <c>Pending</c> row for each contacted biobank and the number contacted. Rows that exist
+    /// already (the activity ran before) are kept as they are, so an answer is never reset.
+    /// </summary>
+    public async Task AddContactedAsync(string requestId, IReadOnlyList<BiobankOffer> pending, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        foreach (var chunk in pending.Chunk(100))
+        {
+            var batch = chunk.Select(o => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(requestId, o))).ToList();
+            try
+            {
+                await tables.Requests.SubmitTransactionAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                foreach (var offer in chunk)
+                {
+                    await TryAddAsync(ToEntity(requestId, offer), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        await tables.Requests.UpdateEntityAsync(
+            new TableEntity(requestId, RequestRow) { ["BiobanksContacted"] = pending.Count },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records a biobank's final outcome if it is still <c>Pending</c>: the first final outcome stands,
+    /// whoever writes it. Returns the outcome that is stored afterwards.
+    /// </summary>
+    public async Task<BiobankOffer> RecordOutcomeAsync(string requestId, BiobankOffer offer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        var rowKey = BiobankRowPrefix + offer.BiobankId;
+        while (true)
+        {
+            var current = await tables.Requests.GetEntityAsync<TableEntity>(requestId, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var stored = ToOffer(current.Value);
+            if (stored.IsFinal)
+            {
+                return stored;
+            }
+
+            try
+            {
+                await tables.Requests.UpdateEntityAsync(ToEntity(requestId, offer with { QueryId = stored.QueryId }), current.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return offer with { QueryId = stored.QueryId };
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Someone else wrote the row in between; read it again and let the first final outcome stand.
+            }
+        }
+    }
+
+    /// <summary>Sets the request's final status; a request that is already final keeps its status.</summary>
+    public async Task<RequestStatus> FinishAsync(string requestId, RequestStatus status, DateTimeOffset completedAt, CancellationToken cancellationToken)
+    {
+        var current = await tables.Requests.GetEntityAsync<TableEntity>(requestId, RequestRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var stored = Enum.Parse<RequestStatus>(current.Value.GetString("Status"));
+        if (stored != RequestStatus.Brokering)
+        {
+            return stored;
+        }
+
+        await tables.Requests.UpdateEntityAsync(
+            new TableEntity(requestId, RequestRow) { ["Status"] = status.ToString(), ["CompletedAt"] = completedAt },
+            current.Value.ETag,
+            TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
+        return status;
+    }
+
+    private async Task TryAddAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.Requests.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Written by an earlier run of the same activity: keep what is there.
+        }
+    }
+
+    private static TableEntity ToEntity(SampleRequestRecord r) => new(r.RequestId, RequestRow)
+    {
+        ["OrganisationId"] = r.OrganisationId,
+        ["Reference"] = r.Reference,
+        ["Status"] = r.Status.ToString(),
+        ["CreatedAt"] = r.CreatedAt,
+        ["Deadline"] = r.Deadline,
+        ["CompletedAt"] = r.CompletedAt,
+        ["Criteria"] = JsonSerializer.Serialize(r.Criteria, ProtocolJson.Options),
+        ["Quantity"] = r.Quantity,
+        ["CallbackUrl"] = r.CallbackUrl,
+        ["BiobanksContacted"] = r.BiobanksContacted,
+    };
+
+    private static SampleRequestRecord ToRequest(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("OrganisationId"),
+        e.GetString("Reference"),
+        Enum.Parse<RequestStatus>(e.GetString("Status")),
+        e.GetDateTimeOffset("CreatedAt")!.Value,
+        e.GetDateTimeOffset("Deadline")!.Value,
+        e.GetDateTimeOffset("CompletedAt"),
+        JsonSerializer.Deserialize<SampleCriteria>(e.GetString("Criteria"), ProtocolJson.Options)!,
+        e.GetInt32("Quantity")!.Value,
+        e.GetString("CallbackUrl"),
+        e.GetInt32("BiobanksContacted"));
+
+    private static TableEntity ToEntity(string requestId, BiobankOffer o) => new(requestId, BiobankRowPrefix + o.BiobankId)
+    {
+        ["QueryId"] = o.QueryId,
+        ["Name"] = o.Name,
+        ["Country"] = o.Country,
+        ["Outcome"] = o.Outcome.ToString(),
+        ["AvailableSamples"] = o.AvailableSamples,
+        ["PricePerSampleEur"] = o.PricePerSampleEur?.ToString(CultureInfo.InvariantCulture),
+        ["LeadTimeDays"] = o.LeadTimeDays,
+        ["Conditions"] = o.Conditions is null ? null : JsonSerializer.Serialize(o.Conditions),
+        ["ValidUntil"] = o.ValidUntil,
+        ["AnsweredAt"] = o.AnsweredAt,
+        ["LatencyMs"] = o.LatencyMs,
+        ["Error"] = o.Error,
+    };
+
+    private static BiobankOffer ToOffer(TableEntity e)
+    {
+        var price = e.GetString("PricePerSampleEur");
+        var conditions = e.GetString("Conditions");
+        return new BiobankOffer(
+            e.RowKey[BiobankRowPrefix.Length..],
+            e.GetString("Name"),
+            e.GetString("Country"),
+            Enum.Parse<BiobankOutcome>(e.GetString("Outcome")),
+            e.GetInt32("AvailableSamples"),
+            price is null ? null : decimal.Parse(price, CultureInfo.InvariantCulture),
+            e.GetInt32("LeadTimeDays"),
+            conditions is null ? null : JsonSerializer.Deserialize<string[]>(conditions),
+            e.GetString("ValidUntil"),
+            e.GetDateTimeOffset("AnsweredAt"),
+            e.GetInt64("LatencyMs"),
+            e.GetString("Error"))
+        {
+            QueryId = e.GetString("QueryId") ?? "",
+        };
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SampleBroker.Access;
+using SampleBroker.Biobanks;
+using SampleBroker.Configuration;
+using SampleBroker.Demo;
+using SampleBroker.Http;
+using SampleBroker.Orchestration;
+using SampleBroker.Organisations;
+using SampleBroker.Protocol;
+using SampleBroker.Requests;
+using SampleBroker.Storage;
+
+namespace SampleBroker;
+
+/// <summary>Registration of the core, shared by the Azure Functions app and the local host.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddSampleBrokerCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.Configure<SampleBrokerOptions>(configuration.GetSection(SampleBrokerOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+
+        var connection = configuration[StorageNames.ConnectionSetting] is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
+        services.AddSingleton(new TableServiceClient(connection));
+        services.AddSingleton(new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        services.AddSingleton<BrokerTables>();
+        services.AddHostedService<StorageInitializer>();
+
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<OrganisationStore>();
+        services.AddSingleton<BiobankStore>();
+        services.AddSingleton<SampleRequestStore>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<EndpointPolicy>();
+        services.AddSingleton<SampleRequestValidator>();
+        services.AddSingleton<SampleRequestIntake>();
+        services.AddSingleton<QueueIntake>();
+        services.AddSingleton<DemoDataSeeder>();
+
+        services.AddSingleton<HealthHandler>();
+        services.AddSingleton<OrganisationHandlers>();
+        services.AddSingleton<BiobankHandlers>();
+        services.AddSingleton<SampleRequestHandlers>();
+
+        services.AddSingleton<BiobankClient>();
+        services.AddHttpClient(BiobankClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => BiobankClient.CreateHandler(sp.GetRequiredService<EndpointPolicy>()))
+
+            // Polly in BiobankClient owns timeouts per attempt; the client-wide timeout must not cut across it.
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.AddTransient<BrokerSampleRequestOrchestrator>();
+        services.AddTransient<LoadEligibleBiobanksActivity>();
+        services.AddTransient<QueryBiobankActivity>();
+        services.AddTransient<CompleteSampleRequestActivity>();
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+        });
+        return services;
+    }
+}

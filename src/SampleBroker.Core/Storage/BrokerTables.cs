@@ -1,0 +1,49 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using SampleBroker.Configuration;
+
+namespace SampleBroker.Storage;
+
+/// <summary>The broker's tables, created once at start-up.</summary>
+public sealed class BrokerTables
+{
+    public BrokerTables(TableServiceClient service, IOptions<SampleBrokerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var prefix = options.Value.StoragePrefix;
+        Service = service;
+        Organisations = service.GetTableClient(prefix + "Organisations");
+        ApiKeys = service.GetTableClient(prefix + "ApiKeys");
+        Biobanks = service.GetTableClient(prefix + "Biobanks");
+        Requests = service.GetTableClient(prefix + "SampleRequests");
+        RequestIndex = service.GetTableClient(prefix + "SampleRequestIndex");
+        Idempotency = service.GetTableClient(prefix + "Idempotency");
+    }
+
+    public TableServiceClient Service { get; }
+
+    public TableClient Organisations { get; }
+
+    /// <summary>API keys by SHA-256 hash (rows keyed by hash) and by organisation (rows keyed by key id).</summary>
+    public TableClient ApiKeys { get; }
+
+    public TableClient Biobanks { get; }
+
+    /// <summary>One partition per request: the request row and one row per contacted biobank.</summary>
+    public TableClient Requests { get; }
+
+    /// <summary>Requests by organisation, newest first.</summary>
+    public TableClient RequestIndex { get; }
+
+    public TableClient Idempotency { get; }
+
+    public IEnumerable<TableClient> All => [Organisations, ApiKeys, Biobanks, Requests, RequestIndex, Idempotency];
+
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in All)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
