@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using SampleBroker.Biobanks;
+using SampleBroker.Http;
+using SampleBroker.Organisations;
+using SampleBroker.Requests;
+
+namespace SampleBroker.LocalHost;
+
+/// <summary>
+/// The HTTP API on the local host: each route is one call into the core's handlers, exactly as each
+/// Functions trigger is. A test checks that this map and the Functions app's routes are the same.
+/// </summary>
+public static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapSampleBrokerApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/" + ApiRoutes.Prefix);
+        api.MapGet(ApiRoutes.Health, (HttpRequest req, [FromServices] HealthHandler h) => h.GetAsync(req));
+
+        api.MapPut(ApiRoutes.Organisation, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.PutAsync(req, organisationId));
+        api.MapPost(ApiRoutes.OrganisationApiKeys, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.IssueKeyAsync(req, organisationId));
+        api.MapDelete(ApiRoutes.OrganisationApiKey, (HttpRequest req, string organisationId, string keyId, [FromServices] OrganisationHandlers h) => h.RevokeKeyAsync(req, organisationId, keyId));
+
+        api.MapPut(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.PutAsync(req, biobankId));
+        api.MapGet(ApiRoutes.Biobanks, (HttpRequest req, [FromServices] BiobankHandlers h) => h.ListAsync(req));
+        api.MapGet(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.GetAsync(req, biobankId));
+
+        api.MapPost(ApiRoutes.SampleRequests, (HttpRequest req, [FromServices] DurableTaskClient durable, [FromServices] SampleRequestHandlers h) => h.SubmitAsync(req, durable));
+        api.MapGet(ApiRoutes.SampleRequest, (HttpRequest req, string requestId, [FromServices] SampleRequestHandlers h) => h.GetAsync(req, requestId));
+        return app;
+    }
+}

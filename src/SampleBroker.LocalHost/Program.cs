@@ -1,0 +1,3 @@
+using SampleBroker.LocalHost;
+
+await LocalHostBuilder.Build(args).RunAsync();
