@@ -58,6 +58,7 @@ public static class DurableBackend
     /// <summary>
     /// Tuned for one node on Azurite (measured numbers in the README): activities are not capped at the
     /// default 10, queues are polled at least every 100 ms, and no app lease delays a restart after a crash.
+    /// The <c>LocalHost</c> configuration section overrides each of these.
     /// </summary>
     private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
     {
@@ -70,6 +71,12 @@ public static class DurableBackend
             MaxConcurrentTaskOrchestrationWorkItems = configuration.GetValue("LocalHost:MaxConcurrentOrchestrations", 100),
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 100)),
             UseAppLease = false,
+
+            // The sidecar never renews activity locks, so this bounds how long an activity may run before
+            // it is handed out again, and how soon one cut off by a crash resumes after a restart.
+            // Queries outlast it only with slow biobanks and many retries; a repeat carries the same
+            // webhook-id, and the first stored outcome stands.
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("LocalHost:ActivityVisibilityTimeoutSeconds", 120)),
             LoggerFactory = loggerFactory,
         };
     }

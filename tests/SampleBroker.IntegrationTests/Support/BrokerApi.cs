@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SampleBroker.IntegrationTests.Support;
+
+/// <summary>The broker's HTTP API as the tests call it: staff setup, submissions and polling.</summary>
+public sealed class BrokerApi(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public HttpClient Http => http;
+
+    /// <summary>Creates an organisation and issues it a requester key.</summary>
+    public async Task<string> CreateRequesterAsync(string organisationId)
+    {
+        using var put = await SendAsync(HttpMethod.Put, $"/api/v1/admin/organisations/{organisationId}", LocalHostProcess.StaffKey, new { name = "Acme " + organisationId, country = "BE" });
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        using var key = await SendAsync(HttpMethod.Post, $"/api/v1/admin/organisations/{organisationId}/api-keys", LocalHostProcess.StaffKey, null);
+        Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+    }
+
+    /// <summary>Registers a biobank and hands the fake the signing secret the broker issued.</summary>
+    public async Task RegisterAsync(string biobankId, FakeBiobank fake, object? settings = null)
+    {
+        var body = settings ?? new { name = "Biobank " + biobankId, country = "IT", endpointUrl = fake.EndpointUrl };
+        using var put = await SendAsync(HttpMethod.Put, $"/api/v1/admin/biobanks/{biobankId}", LocalHostProcess.StaffKey, body);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        fake.SigningSecret = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signingSecret").GetString();
+    }
+
+    public async Task<string> SubmitAsync(string apiKey, object body)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/sample-requests", apiKey, body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var requestId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
+        Assert.Equal($"/api/v1/sample-requests/{requestId}", response.Headers.Location?.OriginalString);
+        return requestId;
+    }
+
+    public async Task<JsonElement> GetAsync(string apiKey, string requestId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/v1/sample-requests/{requestId}", apiKey, null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Polls the request every 50 ms until it leaves <c>Brokering</c>.</summary>
+    public async Task<JsonElement> WaitUntilFinishedAsync(string apiKey, string requestId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var request = await GetAsync(apiKey, requestId);
+            if (request.GetProperty("status").GetString() != "Brokering")
+            {
+                return request;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Request {requestId} still Brokering after {timeout}: {request}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? apiKey, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-Api-Key", apiKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    public void Dispose() => http.Dispose();
+}

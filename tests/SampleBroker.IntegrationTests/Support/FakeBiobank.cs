@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SampleBroker.Protocol.Webhooks;
+
+namespace SampleBroker.IntegrationTests.Support;
+
+/// <summary>A query as a test biobank received it, with the result of checking the broker's signature.</summary>
+public sealed record ReceivedQuery(string? WebhookId, WebhookVerificationResult Signature, JsonElement Body);
+
+/// <summary>
+/// A biobank adapter inside the test: a real Kestrel server on a loopback port that records every
+/// query, checks its signature against the secret the broker issued, and answers as the test says.
+/// </summary>
+public sealed class FakeBiobank : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private FakeBiobank(WebApplication app, Func<ReceivedQuery, CancellationToken, Task<IResult>> respond)
+    {
+        this.app = app;
+        app.MapPost("/query", async (HttpRequest request, CancellationToken ct) =>
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            var raw = buffer.ToArray();
+            var signature = SigningSecret is null
+                ? WebhookVerificationResult.InvalidSignature
+                : WebhookSigner.Verify(
+                    request.Headers[WebhookHeaders.Id], request.Headers[WebhookHeaders.Timestamp], request.Headers[WebhookHeaders.Signature],
+                    raw, [SigningSecret], DateTimeOffset.UtcNow);
+            var query = new ReceivedQuery(request.Headers[WebhookHeaders.Id], signature, JsonDocument.Parse(raw).RootElement.Clone());
+            Received.Enqueue(query);
+            return await respond(query, ct);
+        });
+    }
+
+    /// <summary>The secret the broker returned when the biobank was registered; set by the test.</summary>
+    public string? SigningSecret { get; set; }
+
+    public ConcurrentQueue<ReceivedQuery> Received { get; } = new();
+
+    public string EndpointUrl { get; private set; } = "";
+
+    public static Task<FakeBiobank> AnsweringAsync(int availableSamples, decimal? price = null, int? leadTimeDays = null, TimeSpan? delay = null) =>
+        StartAsync(async (_, ct) =>
+        {
+            if (delay is { } d)
+            {
+                await Task.Delay(d, ct);
+            }
+
+            return Results.Json(new { availableSamples, pricePerSampleEur = price, leadTimeDays, conditions = new[] { "CommercialUse" }, validUntil = "2027-01-31", declined = false });
+        });
+
+    public static async Task<FakeBiobank> StartAsync(Func<ReceivedQuery, CancellationToken, Task<IResult>> respond)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var fake = new FakeBiobank(builder.Build(), respond);
+        await fake.app.StartAsync();
+        var address = fake.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        fake.EndpointUrl = address.TrimEnd('/') + "/query";
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
