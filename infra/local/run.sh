@@ -67,11 +67,20 @@ trap 'on_signal TERM 143' TERM
 trap 'on_signal HUP 129' HUP
 trap on_exit EXIT
 
-sb_ensure_azurite
-
-sb_log "building SampleBroker.sln (Release) ..."
-if ! dotnet build SampleBroker.sln -c Release -nologo -v q; then
+# Azurite's install (first run only) and the build run side by side: on a fresh clone each takes
+# most of a minute, and the host has to answer within two.
+mkdir -p .run
+sb_log "installing Azurite if needed (log: .run/npm.log) and building the local host and the reference adapter (Release) ..."
+sb_ensure_azurite >.run/npm.log 2>&1 &
+NPM_PID=$!
+if ! dotnet build src/SampleBroker.LocalHost -c Release -nologo -v q || ! dotnet build src/SampleBroker.ReferenceBiobank -c Release -nologo -v q; then
+  wait "$NPM_PID" || true
   sb_err "dotnet build failed (see the errors above); nothing was started"
+  exit 1
+fi
+if ! wait "$NPM_PID"; then
+  sb_err "installing Azurite failed; last lines of .run/npm.log:"
+  tail -n 30 .run/npm.log >&2
   exit 1
 fi
 for f in "$HOST_DLL" "$ADAPTER_DLL"; do

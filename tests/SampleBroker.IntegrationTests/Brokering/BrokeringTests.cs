@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SampleBroker.IntegrationTests.Support;
+using SampleBroker.Testing;
 using SampleBroker.Protocol.Webhooks;
 
 namespace SampleBroker.IntegrationTests.Brokering;

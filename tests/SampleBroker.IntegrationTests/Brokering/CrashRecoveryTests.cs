@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using SampleBroker.IntegrationTests.Support;
+using SampleBroker.Testing;
 
 namespace SampleBroker.IntegrationTests.Brokering;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace SampleBroker.IntegrationTests.Support;
+namespace SampleBroker.Testing;
 
 /// <summary>Paths inside the repository the tests run from.</summary>
 public static class Repository

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SampleBroker.IntegrationTests.Support;
+namespace SampleBroker.Testing;
 
 /// <summary>
 /// The local host as a real process on the test Azurite, with its own task hub and tables, so a test
@@ -22,6 +22,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The process id, e.g. to read its peak memory from /proc.</summary>
+    public int ProcessId => process?.Id ?? 0;
 
     /// <summary>What the host printed, for failure messages.</summary>
     public string Output

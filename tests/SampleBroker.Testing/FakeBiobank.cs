@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Protocol.Webhooks;
 
-namespace SampleBroker.IntegrationTests.Support;
+namespace SampleBroker.Testing;
 
 /// <summary>A query as a test biobank received it, with the result of checking the broker's signature.</summary>
 public sealed record ReceivedQuery(string? WebhookId, WebhookVerificationResult Signature, JsonElement Body);

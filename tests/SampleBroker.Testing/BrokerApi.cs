@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace SampleBroker.IntegrationTests.Support;
+namespace SampleBroker.Testing;
 
 /// <summary>The broker's HTTP API as the tests call it: staff setup, submissions and polling.</summary>
 public sealed class BrokerApi(Uri baseAddress) : IDisposable
@@ -16,9 +16,9 @@ public sealed class BrokerApi(Uri baseAddress) : IDisposable
     public async Task<string> CreateRequesterAsync(string organisationId)
     {
         using var put = await SendAsync(HttpMethod.Put, $"/api/v1/admin/organisations/{organisationId}", LocalHostProcess.StaffKey, new { name = "Acme " + organisationId, country = "BE" });
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        await ExpectAsync(put, HttpStatusCode.Created);
         using var key = await SendAsync(HttpMethod.Post, $"/api/v1/admin/organisations/{organisationId}/api-keys", LocalHostProcess.StaffKey, null);
-        Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+        await ExpectAsync(key, HttpStatusCode.Created);
         return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
     }
 
@@ -27,23 +27,27 @@ public sealed class BrokerApi(Uri baseAddress) : IDisposable
     {
         var body = settings ?? new { name = "Biobank " + biobankId, country = "IT", endpointUrl = fake.EndpointUrl };
         using var put = await SendAsync(HttpMethod.Put, $"/api/v1/admin/biobanks/{biobankId}", LocalHostProcess.StaffKey, body);
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        await ExpectAsync(put, HttpStatusCode.Created);
         fake.SigningSecret = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signingSecret").GetString();
     }
 
     public async Task<string> SubmitAsync(string apiKey, object body)
     {
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/sample-requests", apiKey, body);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await ExpectAsync(response, HttpStatusCode.Accepted);
         var requestId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requestId").GetString()!;
-        Assert.Equal($"/api/v1/sample-requests/{requestId}", response.Headers.Location?.OriginalString);
+        if (response.Headers.Location?.OriginalString != $"/api/v1/sample-requests/{requestId}")
+        {
+            throw new InvalidOperationException($"Location {response.Headers.Location} does not name request {requestId}.");
+        }
+
         return requestId;
     }
 
     public async Task<JsonElement> GetAsync(string apiKey, string requestId)
     {
         using var response = await SendAsync(HttpMethod.Get, $"/api/v1/sample-requests/{requestId}", apiKey, null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ExpectAsync(response, HttpStatusCode.OK);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
@@ -85,4 +89,13 @@ public sealed class BrokerApi(Uri baseAddress) : IDisposable
     }
 
     public void Dispose() => http.Dispose();
+
+    /// <summary>Fails with the problem the broker answered when the status is not the expected one.</summary>
+    private static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw new HttpRequestException($"Expected {(int)expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SampleBroker.IntegrationTests.Support;
+namespace SampleBroker.Testing;
 
 public static class FreePort
 {

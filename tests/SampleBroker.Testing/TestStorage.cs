@@ -1,4 +1,4 @@
-namespace SampleBroker.IntegrationTests.Support;
+namespace SampleBroker.Testing;
 
 /// <summary>The Azurite the test command started (<c>infra/local/test.sh</c>).</summary>
 public static class TestStorage
