@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(new TableServiceClient(connection));
         services.AddSingleton(new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
         services.AddSingleton<BrokerTables>();
+        services.AddSingleton<BrokerQueues>();
         services.AddHostedService<StorageInitializer>();
 
         services.AddSingleton<ApiKeyStore>();
@@ -42,12 +43,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EndpointPolicy>();
         services.AddSingleton<SampleRequestValidator>();
         services.AddSingleton<SampleRequestIntake>();
+        services.AddSingleton<SubmitRateLimiter>();
         services.AddSingleton<QueueIntake>();
         services.AddSingleton<DemoDataSeeder>();
 
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<OrganisationHandlers>();
         services.AddSingleton<BiobankHandlers>();
+        services.AddSingleton<BiobankAnswerHandlers>();
         services.AddSingleton<SampleRequestHandlers>();
 
         services.AddSingleton<BiobankClient>();

@@ -25,9 +25,12 @@ public static class ApiEndpoints
         api.MapPut(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.PutAsync(req, biobankId));
         api.MapGet(ApiRoutes.Biobanks, (HttpRequest req, [FromServices] BiobankHandlers h) => h.ListAsync(req));
         api.MapGet(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.GetAsync(req, biobankId));
+        api.MapPost(ApiRoutes.BiobankAnswer, (HttpRequest req, string biobankId, string queryId, [FromServices] DurableTaskClient durable, [FromServices] BiobankAnswerHandlers h) => h.ReceiveAsync(req, biobankId, queryId, durable));
 
         api.MapPost(ApiRoutes.SampleRequests, (HttpRequest req, [FromServices] DurableTaskClient durable, [FromServices] SampleRequestHandlers h) => h.SubmitAsync(req, durable));
+        api.MapGet(ApiRoutes.SampleRequests, (HttpRequest req, [FromServices] SampleRequestHandlers h) => h.ListAsync(req));
         api.MapGet(ApiRoutes.SampleRequest, (HttpRequest req, string requestId, [FromServices] SampleRequestHandlers h) => h.GetAsync(req, requestId));
+        api.MapPost(ApiRoutes.SampleRequestCancel, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] SampleRequestHandlers h) => h.CancelAsync(req, requestId, durable));
         return app;
     }
 }

@@ -14,7 +14,7 @@ namespace SampleBroker.LocalHost;
 /// What a message means is decided by the core's <see cref="QueueIntake"/>, as in the Functions app.
 /// </summary>
 public sealed class QueueListener(
-    QueueServiceClient queues,
+    BrokerQueues queues,
     QueueIntake intake,
     DurableTaskClient durable,
     QueueSettings settings,
@@ -22,7 +22,7 @@ public sealed class QueueListener(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.GetQueueClient(StorageNames.RequestQueue);
+        var queue = queues.Requests;
         var idle = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -33,7 +33,7 @@ public sealed class QueueListener(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning("Polling {Queue} failed: {Reason}", StorageNames.RequestQueue, e.Message);
+                logger.LogWarning("Polling {Queue} failed: {Reason}", queue.Name, e.Message);
                 messages = [];
             }
 

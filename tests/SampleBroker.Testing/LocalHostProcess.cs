@@ -23,6 +23,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The settings the host runs with, e.g. its queue name.</summary>
+    public IReadOnlyDictionary<string, string> Settings => environment;
+
     /// <summary>The process id, e.g. to read its peak memory from /proc.</summary>
     public int ProcessId => process?.Id ?? 0;
 
@@ -47,6 +50,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["LocalHost__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["LocalHost__TaskHubName"] = TestStorage.UniqueName("hub"),
             ["SampleBroker__StoragePrefix"] = TestStorage.UniqueName("t"),
+            ["SampleBroker__RequestQueueName"] = TestStorage.UniqueName("q"),
             ["SampleBroker__PublicBaseUrl"] = $"http://localhost:{port}",
             ["SampleBroker__BootstrapStaffKey"] = StaffKey,
             ["SampleBroker__SeedDemoData"] = "false",

@@ -24,6 +24,9 @@ public sealed class SampleBrokerOptions
 
     public int SecretRotationGraceHours { get; set; } = 24;
 
-    /// <summary>Prefix of every table and queue the broker owns, so several brokers can share an account (tests do).</summary>
+    /// <summary>Prefix of every table the broker owns, so several brokers can share an account (tests do).</summary>
     public string StoragePrefix { get; set; } = "sb";
+
+    /// <summary>The intake queue; the contract's name unless tests sharing an account need their own.</summary>
+    public string RequestQueueName { get; set; } = Storage.StorageNames.RequestQueue;
 }

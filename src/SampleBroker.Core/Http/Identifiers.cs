@@ -17,12 +17,12 @@ public static partial class Identifiers
     /// <summary>API key ids as issued: <c>key_</c> and 16 hex digits (or the demo key's id).</summary>
     public static bool IsKeyId(string? value) => value is not null && KeyId().IsMatch(value);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}\\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex ResourceId();
 
-    [GeneratedRegex("^[0-9a-f]{32}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex("^[0-9a-f]{32}\\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex RequestId();
 
-    [GeneratedRegex("^key_[a-z0-9-]{1,40}$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex("^key_[a-z0-9-]{1,40}\\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex KeyId();
 }

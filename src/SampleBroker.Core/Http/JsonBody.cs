@@ -55,17 +55,19 @@ public sealed class JsonBody : IDisposable
     public static JsonBody? Parse(byte[] raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
+
+        // The reader does not check the bytes inside strings; invalid UTF-8 would only surface later.
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            return null;
+        }
+
         try
         {
             return new JsonBody(raw, JsonDocument.Parse(raw, ParseOptions));
         }
         catch (JsonException)
         {
-            return null;
-        }
-        catch (ArgumentException)
-        {
-            // Invalid UTF-8 surfaces as an ArgumentException from the reader.
             return null;
         }
     }

@@ -25,7 +25,7 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
             var targets = await context.CallActivityAsync<List<BiobankTarget>>(TaskNames.LoadEligibleBiobanks, input.RequestId, StorageRetry);
             var deadline = UntilDeadlineAsync(context, input.DeadlineUtc, timers.Token);
             var cancelled = context.WaitForExternalEvent<string>(TaskNames.CancelEvent, timers.Token);
-            var answered = Task.WhenAll(targets.Select(t => QueryAsync(context, input, t)));
+            var answered = Task.WhenAll(targets.Select(t => QueryAsync(context, input, t, timers.Token)));
 
             var first = await Task.WhenAny(answered, deadline, cancelled);
             ending = first == cancelled ? Ending.Cancelled : Ending.AllAnsweredOrDeadline;
@@ -48,14 +48,22 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
 
     /// <summary>One biobank's branch. A branch that cannot record its outcome leaves the biobank
     /// <c>Pending</c> for the completion to settle, and never fails the whole request.</summary>
-    private static async Task<QueryResult?> QueryAsync(TaskOrchestrationContext context, BrokeringInput input, BiobankTarget target)
+    private static async Task<QueryResult?> QueryAsync(TaskOrchestrationContext context, BrokeringInput input, BiobankTarget target, CancellationToken stop)
     {
         try
         {
-            return await context.CallActivityAsync<QueryResult>(
+            var result = await context.CallActivityAsync<QueryResult>(
                 TaskNames.QueryBiobank,
                 new QueryInput(input.RequestId, target.BiobankId, target.QueryId, input.DeadlineUtc),
                 StorageRetry);
+            if (result.AwaitingCallback)
+            {
+                // The answer handler stores the answer, then raises this event; an event that came
+                // before this wait began is buffered by the framework and completes it at once.
+                await context.WaitForExternalEvent<string>(TaskNames.AnswerEvent(target.QueryId), stop);
+            }
+
+            return result;
         }
         catch (TaskFailedException)
         {

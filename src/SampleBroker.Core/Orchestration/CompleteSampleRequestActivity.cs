@@ -17,13 +17,16 @@ public sealed class CompleteSampleRequestActivity(SampleRequestStore requests, T
             ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
         var now = time.GetUtcNow();
         var allAnswered = offers.All(o => o.IsFinal);
+
+        // A cancel stored by the API before its event reached the orchestration decides the ending.
+        var ending = request.Status == RequestStatus.Cancelled ? Ending.Cancelled : input.Ending;
         var settled = new List<BiobankOffer>(offers.Count);
         foreach (var offer in offers)
         {
-            settled.Add(offer.IsFinal ? offer : await requests.RecordOutcomeAsync(request.RequestId, Settle(offer, input.Ending, now >= request.Deadline, now), CancellationToken.None));
+            settled.Add(offer.IsFinal ? offer : await requests.RecordOutcomeAsync(request.RequestId, Settle(offer, ending, now >= request.Deadline, now), CancellationToken.None));
         }
 
-        var status = input.Ending switch
+        var status = ending switch
         {
             _ when allAnswered => RequestStatus.Completed,
             Ending.Cancelled => RequestStatus.Cancelled,

@@ -14,4 +14,7 @@ public static class TaskNames
 
     /// <summary>The external event a cancel or terminate raises.</summary>
     public const string CancelEvent = "Cancel";
+
+    /// <summary>The external event that tells a query's branch its callback answer is stored.</summary>
+    public static string AnswerEvent(string queryId) => "Answer:" + queryId;
 }

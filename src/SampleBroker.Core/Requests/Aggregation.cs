@@ -56,8 +56,20 @@ public static class Aggregation
     public static SampleRequestResource View(SampleRequestRecord request, IReadOnlyList<BiobankOffer> offers)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var sorted = offers.OrderBy(o => o.BiobankId, StringComparer.Ordinal).ToList();
         var status = request.Status;
+
+        // Once a request is final nothing is pending any more, even if settling a row was cut short.
+        var settledAs = status switch
+        {
+            RequestStatus.Cancelled => BiobankOutcome.Cancelled,
+            RequestStatus.Failed => BiobankOutcome.Failed,
+            RequestStatus.Completed => BiobankOutcome.TimedOut,
+            _ => BiobankOutcome.Pending,
+        };
+        var sorted = offers
+            .Select(o => o.IsFinal ? o : o with { Outcome = settledAs })
+            .OrderBy(o => o.BiobankId, StringComparer.Ordinal)
+            .ToList();
         var completedAt = request.CompletedAt;
         if (status == RequestStatus.Brokering && request.BiobanksContacted == sorted.Count && sorted.All(o => o.IsFinal))
         {

@@ -1,9 +1,9 @@
 using System.Text;
-using Azure.Storage.Queues;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Http;
 using SampleBroker.Organisations;
+using SampleBroker.Storage;
 
 namespace SampleBroker.Requests;
 
@@ -20,7 +20,7 @@ public enum QueueMessageFate
 /// brokered goes to <c>sample-requests-poison</c> unchanged, with the reason in the log. Storage faults
 /// throw, so the host's retry and <c>maxDequeueCount</c> apply.
 /// </summary>
-public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore organisations, QueueServiceClient queues, ILogger<QueueIntake> logger)
+public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore organisations, BrokerQueues queues, ILogger<QueueIntake> logger)
 {
     public async Task<QueueMessageFate> HandleAsync(string message, DurableTaskClient durable, CancellationToken cancellationToken)
     {
@@ -38,8 +38,8 @@ public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore or
     /// <summary>Moves a message to the poison queue as it was received.</summary>
     public async Task PoisonAsync(string message, string reason, CancellationToken cancellationToken)
     {
-        logger.LogWarning("Queue message moved to {Queue}: {Reason}", Storage.StorageNames.PoisonQueue, reason);
-        await queues.GetQueueClient(Storage.StorageNames.PoisonQueue).SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        logger.LogWarning("Queue message moved to {Queue}: {Reason}", queues.Poison.Name, reason);
+        await queues.Poison.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string?> TryBrokerAsync(string message, DurableTaskClient durable, CancellationToken cancellationToken)

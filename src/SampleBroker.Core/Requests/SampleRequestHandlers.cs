@@ -7,7 +7,13 @@ using SampleBroker.Http;
 namespace SampleBroker.Requests;
 
 /// <summary>Requester routes for sample requests (contract section 4).</summary>
-public sealed class SampleRequestHandlers(ApiKeyAuthenticator auth, SampleRequestIntake intake, SampleRequestStore store, ILogger<SampleRequestHandlers> logger)
+public sealed partial class SampleRequestHandlers(
+    ApiKeyAuthenticator auth,
+    SampleRequestIntake intake,
+    SampleRequestStore store,
+    SubmitRateLimiter rateLimiter,
+    TimeProvider time,
+    ILogger<SampleRequestHandlers> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
@@ -18,6 +24,13 @@ public sealed class SampleRequestHandlers(ApiKeyAuthenticator auth, SampleReques
         if (caller is null)
         {
             return denied!;
+        }
+
+        if (rateLimiter.TryAcquire(caller.OrganisationId!) is { } retryAfter)
+        {
+            var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Status(StatusCodes.Status429TooManyRequests, $"Your organisation sent more sample requests than allowed per minute; retry in {seconds} s.");
         }
 
         string? idempotencyKey = null;
@@ -71,6 +84,96 @@ public sealed class SampleRequestHandlers(ApiKeyAuthenticator auth, SampleReques
         return TypedResults.Ok(Aggregation.View(f.Request, f.Offers));
     });
 
+    public Task<IResult> ListAsync(HttpRequest request) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (caller, denied) = await auth.AuthenticateAsync(request, Role.Requester, ct).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return denied!;
+        }
+
+        var query = request.Query;
+        var fields = new JsonFields();
+        RequestStatus? status = null;
+        if (query.TryGetValue("status", out var statusText) && !string.IsNullOrEmpty(statusText))
+        {
+            if (Enum.GetNames<RequestStatus>().Contains(statusText.ToString(), StringComparer.Ordinal))
+            {
+                status = Enum.Parse<RequestStatus>(statusText.ToString());
+            }
+            else
+            {
+                fields.Add("status", "must be one of Brokering, Completed, Cancelled, Failed.");
+            }
+        }
+
+        string? reference = query.TryGetValue("reference", out var referenceText) && !string.IsNullOrEmpty(referenceText) ? referenceText.ToString() : null;
+        if (reference is not null && (reference.Length > 100 || reference.Any(char.IsControl)))
+        {
+            fields.Add("reference", "must be at most 100 characters without control characters.");
+        }
+
+        var top = 20;
+        if (query.TryGetValue("top", out var topText) && !string.IsNullOrEmpty(topText)
+            && (!int.TryParse(topText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top is < 1 or > 100))
+        {
+            fields.Add("top", "must be an integer from 1 to 100.");
+        }
+
+        string? after = query.TryGetValue("continuationToken", out var tokenText) && !string.IsNullOrEmpty(tokenText) ? tokenText.ToString() : null;
+        if (after is not null && !ContinuationToken().IsMatch(after))
+        {
+            fields.Add("continuationToken", "is not a token this API returned.");
+        }
+
+        if (fields.HasErrors)
+        {
+            return Problems.Validation(fields.Errors, "One or more query parameters are invalid.");
+        }
+
+        var (ids, next) = await store.ListAsync(caller.OrganisationId!, status, reference, top, after, ct).ConfigureAwait(false);
+        var found = await Task.WhenAll(ids.Select(id => store.GetAsync(id, ct))).ConfigureAwait(false);
+        var items = found
+            .Where(f => f is not null)
+            .Select(f => SampleRequestListItem.From(Aggregation.View(f!.Value.Request, f.Value.Offers)))
+            .ToList();
+        return TypedResults.Ok(new SampleRequestPage(items, next));
+    });
+
+    public Task<IResult> CancelAsync(HttpRequest request, string requestId, DurableTaskClient durable) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (caller, denied) = await auth.AuthenticateAsync(request, Role.Requester, ct).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return denied!;
+        }
+
+        var found = Identifiers.IsRequestId(requestId) ? await store.GetAsync(requestId, ct).ConfigureAwait(false) : null;
+        if (found is not { } f || f.Request.OrganisationId != caller.OrganisationId)
+        {
+            return Problems.NotFound($"There is no sample request '{requestId}'.");
+        }
+
+        var current = Aggregation.View(f.Request, f.Offers).Status;
+        var status = current == RequestStatus.Brokering
+            ? await store.FinishAsync(requestId, RequestStatus.Cancelled, time.GetUtcNow(), ct).ConfigureAwait(false)
+            : current;
+        if (status != RequestStatus.Cancelled || current != RequestStatus.Brokering)
+        {
+            return Problems.Conflict($"The sample request is {status} already; only a request that is Brokering can be cancelled.");
+        }
+
+        // The orchestration settles the biobanks still pending as Cancelled and stops waiting.
+        await durable.RaiseEventAsync(requestId, Orchestration.TaskNames.CancelEvent, caller.Actor, ct).ConfigureAwait(false);
+        logger.LogInformation("Sample request {RequestId} cancelled by {Actor}", requestId, caller.Actor);
+        return TypedResults.Accepted($"/api/v1/sample-requests/{requestId}", new SubmitAccepted(requestId, RequestStatus.Cancelled));
+    });
+
     public static bool IsValidIdempotencyKey(string key) =>
         key.Length is >= 1 and <= 100 && key.All(c => c is >= ' ' and <= '~');
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{19}-[0-9a-f]{32}\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial System.Text.RegularExpressions.Regex ContinuationToken();
 }

@@ -61,6 +61,14 @@ public sealed record BiobankOffer(
     [JsonIgnore]
     public bool IsFinal => Outcome != BiobankOutcome.Pending;
 
+    /// <summary>When the biobank accepted the query to answer later (<c>202</c>); for the callback's latency.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? AcceptedAt { get; init; }
+
+    /// <summary>The <c>webhook-id</c> of the callback whose answer was accepted, so a redelivery is recognised.</summary>
+    [JsonIgnore]
+    public string? AnswerMessageId { get; init; }
+
     /// <summary>A contacted biobank that has not answered yet.</summary>
     public static BiobankOffer Pending(string biobankId, string name, string country, string queryId) =>
         new(biobankId, name, country, BiobankOutcome.Pending, null, null, null, null, null, null, null, null) { QueryId = queryId };
@@ -87,6 +95,30 @@ public sealed record SampleRequestResource(
     IReadOnlyList<BiobankOffer> Biobanks,
     RequestSummary Summary,
     IReadOnlyList<AllocationLine> Allocation);
+
+/// <summary>A request in a list: the one-stop-shop answer without the per-biobank detail and allocation.</summary>
+public sealed record SampleRequestListItem(
+    string RequestId,
+    string OrganisationId,
+    string? Reference,
+    RequestStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset Deadline,
+    DateTimeOffset? CompletedAt,
+    SampleCriteria Criteria,
+    int Quantity,
+    RequestProgress Progress,
+    RequestSummary Summary)
+{
+    public static SampleRequestListItem From(SampleRequestResource r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.RequestId, r.OrganisationId, r.Reference, r.Status, r.CreatedAt, r.Deadline, r.CompletedAt, r.Criteria, r.Quantity, r.Progress, r.Summary);
+    }
+}
+
+/// <summary>A page of requests (<c>GET /v1/sample-requests</c>).</summary>
+public sealed record SampleRequestPage(IReadOnlyList<SampleRequestListItem> Items, string? ContinuationToken);
 
 /// <summary>The answer to a submission (<c>202</c>).</summary>
 public sealed record SubmitAccepted(string RequestId, RequestStatus Status);

@@ -30,17 +30,65 @@ public sealed class SampleRequestStore(BrokerTables tables)
             return false;
         }
 
-        var newestFirst = (DateTimeOffset.MaxValue.UtcTicks - request.CreatedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
         await tables.RequestIndex.UpsertEntityAsync(
-            new TableEntity(request.OrganisationId, $"{newestFirst}-{request.RequestId}")
+            new TableEntity(request.OrganisationId, IndexKey(request))
             {
                 ["RequestId"] = request.RequestId,
                 ["Reference"] = request.Reference,
+                ["Status"] = request.Status.ToString(),
                 ["CreatedAt"] = request.CreatedAt,
             },
             TableUpdateMode.Replace,
             cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// One page of an organisation's requests, newest first, optionally only those with a status or
+    /// a reference. The token is the index key of the last item returned.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> RequestIds, string? Next)> ListAsync(
+        string organisationId, RequestStatus? status, string? reference, int top, string? after, CancellationToken cancellationToken)
+    {
+        // Every value goes through CreateQueryFilter, which quotes it; none is pasted into the filter text.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {organisationId}");
+        if (after is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {after}");
+        }
+
+        if (status is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status.ToString()}");
+        }
+
+        if (reference is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Reference eq {reference}");
+        }
+
+        var ids = new List<string>(top);
+        string? last = null;
+        await foreach (var entity in tables.RequestIndex.QueryAsync<TableEntity>(filter, maxPerPage: top, select: ["RequestId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ids.Count == top)
+            {
+                return (ids, last);
+            }
+
+            ids.Add(entity.GetString("RequestId"));
+            last = entity.RowKey;
+        }
+
+        return (ids, null);
+    }
+
+    /// <summary>Index rows sort newest first: the key starts with the ticks left until the end of time.</summary>
+    public static string IndexKey(SampleRequestRecord request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var newestFirst = (DateTimeOffset.MaxValue.UtcTicks - request.CreatedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        return $"{newestFirst}-{request.RequestId}";
     }
 
     public async Task<(SampleRequestRecord Request, IReadOnlyList<BiobankOffer> Offers)?> GetAsync(string requestId, CancellationToken cancellationToken)
@@ -117,8 +165,9 @@ public sealed class SampleRequestStore(BrokerTables tables)
 
             try
             {
-                await tables.Requests.UpdateEntityAsync(ToEntity(requestId, offer with { QueryId = stored.QueryId }), current.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return offer with { QueryId = stored.QueryId };
+                var recorded = offer with { QueryId = stored.QueryId, AcceptedAt = offer.AcceptedAt ?? stored.AcceptedAt };
+                await tables.Requests.UpdateEntityAsync(ToEntity(requestId, recorded), current.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return recorded;
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
@@ -127,23 +176,52 @@ public sealed class SampleRequestStore(BrokerTables tables)
         }
     }
 
-    /// <summary>Sets the request's final status; a request that is already final keeps its status.</summary>
-    public async Task<RequestStatus> FinishAsync(string requestId, RequestStatus status, DateTimeOffset completedAt, CancellationToken cancellationToken)
-    {
-        var current = await tables.Requests.GetEntityAsync<TableEntity>(requestId, RequestRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var stored = Enum.Parse<RequestStatus>(current.Value.GetString("Status"));
-        if (stored != RequestStatus.Brokering)
-        {
-            return stored;
-        }
-
+    /// <summary>Notes that the biobank accepted its query and will answer through its callback URL.</summary>
+    public async Task MarkAcceptedAsync(string requestId, string biobankId, DateTimeOffset acceptedAt, CancellationToken cancellationToken) =>
         await tables.Requests.UpdateEntityAsync(
-            new TableEntity(requestId, RequestRow) { ["Status"] = status.ToString(), ["CompletedAt"] = completedAt },
-            current.Value.ETag,
+            new TableEntity(requestId, BiobankRowPrefix + biobankId) { ["AcceptedAt"] = acceptedAt },
+            ETag.All,
             TableUpdateMode.Merge,
             cancellationToken).ConfigureAwait(false);
-        return status;
+
+    /// <summary>
+    /// Sets the request's final status unless it has one already, which then stands (a cancel that
+    /// came first, or an earlier run of the same activity). Returns the status that is stored.
+    /// </summary>
+    public async Task<RequestStatus> FinishAsync(string requestId, RequestStatus status, DateTimeOffset completedAt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var current = await tables.Requests.GetEntityAsync<TableEntity>(requestId, RequestRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var request = ToRequest(current.Value);
+            if (request.Status != RequestStatus.Brokering)
+            {
+                await IndexStatusAsync(request, cancellationToken).ConfigureAwait(false);
+                return request.Status;
+            }
+
+            try
+            {
+                await tables.Requests.UpdateEntityAsync(
+                    new TableEntity(requestId, RequestRow) { ["Status"] = status.ToString(), ["CompletedAt"] = completedAt },
+                    current.Value.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken).ConfigureAwait(false);
+                await IndexStatusAsync(request with { Status = status }, cancellationToken).ConfigureAwait(false);
+                return status;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Changed in between (a cancel); read again and let the first final status stand.
+            }
+        }
     }
+
+    private async Task IndexStatusAsync(SampleRequestRecord request, CancellationToken cancellationToken) =>
+        await tables.RequestIndex.UpsertEntityAsync(
+            new TableEntity(request.OrganisationId, IndexKey(request)) { ["Status"] = request.Status.ToString() },
+            TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
 
     private async Task TryAddAsync(TableEntity entity, CancellationToken cancellationToken)
     {
@@ -198,6 +276,8 @@ public sealed class SampleRequestStore(BrokerTables tables)
         ["AnsweredAt"] = o.AnsweredAt,
         ["LatencyMs"] = o.LatencyMs,
         ["Error"] = o.Error,
+        ["AcceptedAt"] = o.AcceptedAt,
+        ["AnswerMessageId"] = o.AnswerMessageId,
     };
 
     private static BiobankOffer ToOffer(TableEntity e)
@@ -219,6 +299,8 @@ public sealed class SampleRequestStore(BrokerTables tables)
             e.GetString("Error"))
         {
             QueryId = e.GetString("QueryId") ?? "",
+            AcceptedAt = e.GetDateTimeOffset("AcceptedAt"),
+            AnswerMessageId = e.GetString("AnswerMessageId"),
         };
     }
 }

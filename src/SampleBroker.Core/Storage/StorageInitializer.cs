@@ -1,4 +1,3 @@
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Demo;
@@ -6,7 +5,7 @@ using SampleBroker.Demo;
 namespace SampleBroker.Storage;
 
 /// <summary>Creates the broker's tables and queues at start-up, then seeds the demo data when configured.</summary>
-public sealed class StorageInitializer(BrokerTables tables, QueueServiceClient queues, DemoDataSeeder demo, ILogger<StorageInitializer> logger) : IHostedService
+public sealed class StorageInitializer(BrokerTables tables, BrokerQueues queues, DemoDataSeeder demo, ILogger<StorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -14,8 +13,7 @@ public sealed class StorageInitializer(BrokerTables tables, QueueServiceClient q
             async () =>
             {
                 await tables.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-                await queues.GetQueueClient(StorageNames.RequestQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                await queues.GetQueueClient(StorageNames.PoisonQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                await queues.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
                 await demo.SeedAsync(cancellationToken).ConfigureAwait(false);
             },
             "storage",

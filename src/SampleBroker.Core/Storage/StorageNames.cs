@@ -3,11 +3,11 @@ namespace SampleBroker.Storage;
 /// <summary>Names of the broker's storage resources. Queue names are fixed by the contract; tables carry a prefix.</summary>
 public static class StorageNames
 {
-    /// <summary>The queue requesters drop sample requests into (contract section 6).</summary>
+    /// <summary>
+    /// The queue requesters drop sample requests into (contract section 6); messages that can never be
+    /// brokered end in <c>sample-requests-poison</c>, with nothing lost.
+    /// </summary>
     public const string RequestQueue = "sample-requests";
-
-    /// <summary>Where messages that can never be brokered end, with nothing lost.</summary>
-    public const string PoisonQueue = "sample-requests-poison";
 
     /// <summary>The configuration key of the storage connection string, as Azure Functions names it.</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";

@@ -91,6 +91,6 @@ public static partial class Codes
         return false;
     }
 
-    [GeneratedRegex(@"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^[A-Z][0-9]{2}(\.[0-9]{1,2})?\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex Icd10Pattern();
 }
