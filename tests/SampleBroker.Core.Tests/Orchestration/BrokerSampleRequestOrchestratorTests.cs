@@ -1,0 +1,190 @@
+using Microsoft.DurableTask;
+using SampleBroker.Orchestration;
+using SampleBroker.Requests;
+using static SampleBroker.Tests.Orchestration.OrchestrationHarness;
+
+namespace SampleBroker.Tests.Orchestration;
+
+/// <summary>
+/// Contract section 4, "status": Brokering until every contacted biobank has a final outcome or the deadline
+/// passes, then Completed; Cancelled after a cancel. Run against a mocked orchestration context.
+/// </summary>
+public sealed class BrokerSampleRequestOrchestratorTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Brokering_queries_every_eligible_biobank_once_and_completes_when_all_have_answered()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-oslo", "bb-torino");
+
+        var status = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal("Completed", status);
+        Assert.Equal([RequestId], harness.LoadInputs);
+        Assert.Equal(
+            harness.Targets.Select(t => new QueryInput(RequestId, t.BiobankId, t.QueryId, Deadline)),
+            harness.Queries.OrderBy(q => q.BiobankId, StringComparer.Ordinal));
+        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+    }
+
+    [Fact]
+    public async Task Brokering_arms_its_deadline_timer_for_the_deadline_and_cancels_it_when_done()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-oslo", "bb-torino");
+
+        await harness.RunAsync().WaitAsync(Patience);
+
+        var timer = Assert.Single(harness.Timers);
+        Assert.Equal(Deadline, timer.FireAt);
+        Assert.True(timer.Cancellation.IsCancellationRequested, "the deadline timer outlives the request");
+        Assert.All(harness.EventWaits, wait => Assert.True(wait.Cancellation.IsCancellationRequested, $"the wait for {wait.Name} outlives the request"));
+        Assert.Contains(harness.EventWaits, wait => wait.Name == TaskNames.CancelEvent);
+    }
+
+    [Fact]
+    public async Task Timer_that_fires_before_the_deadline_is_followed_by_a_new_one_instead_of_ending()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-torino");
+        var secondTimer = new TaskCompletionSource();
+        harness.Query = _ => Never<QueryResult>();
+        harness.Timer = (n, _) =>
+        {
+            if (n == 1)
+            {
+                // Durable timers may fire a little early.
+                harness.Now = Deadline.AddMilliseconds(-800);
+                return Task.CompletedTask;
+            }
+
+            return secondTimer.Task;
+        };
+
+        var run = harness.RunAsync();
+
+        Assert.False(run.IsCompleted);
+        Assert.Empty(harness.Completions);
+        Assert.Equal([Deadline, Deadline], harness.Timers.Select(t => t.FireAt));
+
+        harness.Now = Deadline;
+        secondTimer.SetResult();
+        var status = await run.WaitAsync(Patience);
+
+        Assert.Equal("Completed", status);
+        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal(2, harness.Timers.Count);
+    }
+
+    [Fact]
+    public async Task Deadline_ends_brokering_while_biobanks_are_still_pending()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-torino");
+        harness.Query = input => input.BiobankId == "bb-liege"
+            ? Task.FromResult(new QueryResult(input.BiobankId, BiobankOutcome.NoMatch, AwaitingCallback: false))
+            : Never<QueryResult>();
+        harness.Timer = (_, fireAt) =>
+        {
+            harness.Now = fireAt;
+            return Task.CompletedTask;
+        };
+
+        var status = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal("Completed", status);
+        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal(2, harness.Queries.Count);
+    }
+
+    [Fact]
+    public async Task Cancel_event_that_arrives_first_ends_the_request_as_Cancelled()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-oslo", "bb-torino");
+        harness.Query = _ => Never<QueryResult>();
+        harness.CancelEvent = Task.FromResult("terminated by staff");
+
+        var status = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal("Cancelled", status);
+        Assert.Equal([new CompletionInput(RequestId, Ending.Cancelled)], harness.Completions);
+        Assert.Equal(3, harness.Queries.Count);
+        Assert.All(harness.Timers, timer => Assert.True(timer.Cancellation.IsCancellationRequested));
+    }
+
+    [Fact]
+    public async Task Cancel_event_that_arrives_while_brokering_ends_it_as_Cancelled()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-torino");
+        var cancel = new TaskCompletionSource<string>();
+        harness.Query = _ => Never<QueryResult>();
+        harness.CancelEvent = cancel.Task;
+
+        var run = harness.RunAsync();
+        Assert.False(run.IsCompleted);
+        Assert.Empty(harness.Completions);
+
+        cancel.SetResult("cancelled by requester");
+        var status = await run.WaitAsync(Patience);
+
+        Assert.Equal("Cancelled", status);
+        Assert.Equal([new CompletionInput(RequestId, Ending.Cancelled)], harness.Completions);
+    }
+
+    [Fact]
+    public async Task Query_activity_that_fails_does_not_fail_the_request()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-torino");
+        harness.Query = input => input.BiobankId == "bb-liege"
+            ? Task.FromException<QueryResult>(new TaskFailedException(TaskNames.QueryBiobank, 7, new InvalidOperationException("storage down")))
+            : Task.FromResult(new QueryResult(input.BiobankId, BiobankOutcome.Available, AwaitingCallback: false));
+
+        var status = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal("Completed", status);
+        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+    }
+
+    [Fact]
+    public async Task Request_whose_biobanks_cannot_be_loaded_ends_as_Failed()
+    {
+        var harness = new OrchestrationHarness("bb-liege");
+        harness.LoadTargets = () => Task.FromException<List<BiobankTarget>>(
+            new TaskFailedException(TaskNames.LoadEligibleBiobanks, 1, new InvalidOperationException("storage down")));
+
+        var status = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal("Failed", status);
+        Assert.Empty(harness.Queries);
+        Assert.Equal([new CompletionInput(RequestId, Ending.BrokeringFailed)], harness.Completions);
+    }
+
+    [Fact]
+    public async Task Request_that_no_biobank_is_eligible_for_completes_at_once()
+    {
+        var harness = new OrchestrationHarness();
+
+        var status = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal("Completed", status);
+        Assert.Empty(harness.Queries);
+        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+    }
+
+    /// <summary>
+    /// A biobank that answers <c>202</c> "will answer later through callbackUrl, before replyBy" (contract
+    /// section 5), so it is still <c>Pending</c> and the request stays <c>Brokering</c> until it calls back
+    /// or the deadline passes (section 4, "status").
+    /// </summary>
+    [Fact]
+    public void Request_keeps_brokering_while_a_biobank_that_accepted_with_202_has_not_called_back()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-torino");
+        harness.Query = input => Task.FromResult(input.BiobankId == "bb-torino"
+            ? new QueryResult(input.BiobankId, BiobankOutcome.Pending, AwaitingCallback: true)
+            : new QueryResult(input.BiobankId, BiobankOutcome.Available, AwaitingCallback: false));
+
+        var run = harness.RunAsync();
+
+        Assert.Empty(harness.Completions);
+        Assert.False(run.IsCompleted);
+    }
+}
