@@ -1,0 +1,209 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using SampleBroker.IntegrationTests.Support;
+using SampleBroker.Protocol.Webhooks;
+using SampleBroker.Testing;
+
+namespace SampleBroker.IntegrationTests.Biobanks;
+
+/// <summary>Biobanks that answer later: <c>202</c>, then a signed callback (contract section 5, "Answer").</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class CallbackTests
+{
+    private const string Answer = """{"availableSamples": 70, "pricePerSampleEur": 12.5, "leadTimeDays": 3, "conditions": ["MTA"], "declined": false}""";
+
+    [Fact]
+    public async Task A_biobank_that_accepts_with_202_is_counted_when_its_signed_callback_arrives()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+
+        using var response = await scenario.CallBackAsync(Answer, "msg-1");
+        var result = await scenario.Api.WaitUntilFinishedAsync(scenario.ApiKey, scenario.RequestId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        var offer = Assert.Single(result.GetProperty("biobanks").EnumerateArray());
+        Assert.True(offer.GetProperty("latencyMs").GetInt64() >= 0);
+        Assert.Equal("Available", offer.GetProperty("outcome").GetString());
+        Assert.Equal(70, offer.GetProperty("availableSamples").GetInt32());
+        Assert.Equal(70, result.GetProperty("summary").GetProperty("totalAvailable").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_redelivered_callback_is_accepted_again_and_counted_once_and_a_second_answer_is_a_conflict()
+    {
+        // A second biobank that never calls back keeps the request brokering, so the 409 rule applies.
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120, silentBiobanks: 1);
+
+        using var first = await scenario.CallBackAsync(Answer, "msg-1");
+        using var redelivery = await scenario.CallBackAsync(Answer, "msg-1");
+        using var second = await scenario.CallBackAsync("""{"availableSamples": 5}""", "msg-2");
+        var result = await scenario.Api.GetAsync(scenario.ApiKey, scenario.RequestId);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, redelivery.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("Brokering", result.GetProperty("status").GetString());
+        Assert.Equal(70, result.GetProperty("summary").GetProperty("totalAvailable").GetInt32());
+        Assert.Equal(1, result.GetProperty("progress").GetProperty("biobanksAnswered").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_redelivery_after_the_request_finished_is_still_200()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+
+        using var first = await scenario.CallBackAsync(Answer, "msg-1");
+        await scenario.Api.WaitUntilFinishedAsync(scenario.ApiKey, scenario.RequestId, TimeSpan.FromSeconds(30));
+        using var redelivery = await scenario.CallBackAsync(Answer, "msg-1");
+        using var another = await scenario.CallBackAsync(Answer, "msg-2");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, redelivery.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, another.StatusCode);
+    }
+
+    [Fact]
+    public async Task Forged_stale_and_unsigned_callbacks_are_401_and_change_nothing()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+
+        using var forged = await scenario.CallBackAsync(Answer, "msg-1", secret: WebhookSecret.Generate());
+        using var stale = await scenario.CallBackAsync(Answer, "msg-2", timestamp: DateTimeOffset.UtcNow.AddSeconds(-301));
+        using var unsigned = await scenario.Api.Http.PostAsync(new Uri(scenario.CallbackUrl), new StringContent(Answer, Encoding.UTF8, "application/json"));
+        var meanwhile = await scenario.Api.GetAsync(scenario.ApiKey, scenario.RequestId);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal("application/problem+json", forged.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Pending", meanwhile.GetProperty("biobanks")[0].GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_callback_for_another_biobanks_query_or_an_unknown_query_is_404()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+        await using var other = await FakeBiobank.AnsweringAsync(1);
+        await scenario.Api.RegisterAsync("bb-other", other);
+
+        var wrongBiobank = scenario.CallbackUrl.Replace("/biobanks/bb-async/", "/biobanks/bb-other/", StringComparison.Ordinal);
+        using var misaddressed = await scenario.CallBackAsync(Answer, "msg-1", url: wrongBiobank, secret: other.SigningSecret);
+        using var unknown = await scenario.CallBackAsync(Answer, "msg-2", url: scenario.CallbackUrl[..scenario.CallbackUrl.LastIndexOf('/')] + "/q_unknown");
+
+        Assert.Equal(HttpStatusCode.NotFound, misaddressed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_invalid_answer_body_is_400_and_the_biobank_may_still_answer_properly()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+
+        using var invalid = await scenario.CallBackAsync("""{"availableSamples": -1}""", "msg-1");
+        using var valid = await scenario.CallBackAsync(Answer, "msg-2");
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.True((await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("availableSamples", out _));
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_biobank_that_never_calls_back_times_out_at_the_deadline_and_a_late_answer_is_410()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 6);
+
+        var result = await scenario.Api.WaitUntilFinishedAsync(scenario.ApiKey, scenario.RequestId, TimeSpan.FromSeconds(60));
+        using var late = await scenario.CallBackAsync(Answer, "msg-late");
+
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        Assert.Equal("TimedOut", result.GetProperty("biobanks")[0].GetProperty("outcome").GetString());
+        var deadline = result.GetProperty("deadline").GetDateTimeOffset();
+        Assert.True(result.GetProperty("completedAt").GetDateTimeOffset() >= deadline, "completed before the deadline");
+        Assert.Equal(HttpStatusCode.Gone, late.StatusCode);
+    }
+
+    /// <summary>One request to one biobank that answers every query with 202.</summary>
+    private sealed class AsyncScenario : IAsyncDisposable
+    {
+        private AsyncScenario(LocalHostProcess host, BrokerApi api, FakeBiobank biobank)
+        {
+            Host = host;
+            Api = api;
+            Biobank = biobank;
+        }
+
+        public LocalHostProcess Host { get; }
+
+        public BrokerApi Api { get; }
+
+        public FakeBiobank Biobank { get; }
+
+        public string ApiKey { get; private set; } = "";
+
+        public string RequestId { get; private set; } = "";
+
+        public string CallbackUrl { get; private set; } = "";
+
+        private readonly List<FakeBiobank> silent = [];
+
+        private static Task<FakeBiobank> AcceptingAsync() =>
+            FakeBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(StatusCodes.Status202Accepted)));
+
+        public static async Task<AsyncScenario> StartAsync(int answerWithinSeconds, int silentBiobanks = 0)
+        {
+            var host = await LocalHostProcess.StartAsync();
+            var api = new BrokerApi(host.BaseAddress);
+            var biobank = await AcceptingAsync();
+            var scenario = new AsyncScenario(host, api, biobank);
+            await api.RegisterAsync("bb-async", biobank);
+            for (var i = 0; i < silentBiobanks; i++)
+            {
+                var silent = await AcceptingAsync();
+                scenario.silent.Add(silent);
+                await api.RegisterAsync($"bb-silent-{i}", silent);
+            }
+
+            scenario.ApiKey = await api.CreateRequesterAsync("acme-dx");
+            scenario.RequestId = await api.SubmitAsync(scenario.ApiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 50, answerWithinSeconds });
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            ReceivedQuery? query;
+            while (!biobank.Received.TryPeek(out query))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the biobank was never queried");
+                await Task.Delay(20);
+            }
+
+            scenario.CallbackUrl = query.Body.GetProperty("callbackUrl").GetString()!;
+
+            return scenario;
+        }
+
+        public async Task<HttpResponseMessage> CallBackAsync(string body, string messageId, string? url = null, string? secret = null, DateTimeOffset? timestamp = null)
+        {
+            var raw = Encoding.UTF8.GetBytes(body);
+            var unix = (timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, url ?? CallbackUrl) { Content = new ByteArrayContent(raw) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.Add(WebhookHeaders.Id, messageId);
+            request.Headers.Add(WebhookHeaders.Timestamp, unix.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(messageId, unix, raw, [secret ?? Biobank.SigningSecret!]));
+            return await Api.Http.SendAsync(request);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var silent in this.silent)
+            {
+                await silent.DisposeAsync();
+            }
+
+            await Biobank.DisposeAsync();
+            Api.Dispose();
+            await Host.DisposeAsync();
+        }
+    }
+}
