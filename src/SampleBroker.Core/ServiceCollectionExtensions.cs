@@ -65,6 +65,8 @@ public static class ServiceCollectionExtensions
         services.AddTransient<QueryBiobankActivity>();
         services.AddTransient<CompleteSampleRequestActivity>();
 
+        // Both hosts write errors the same way: problem details, never an HTML page or a stack trace.
+        services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());

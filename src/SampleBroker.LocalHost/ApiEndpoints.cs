@@ -17,6 +17,7 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/" + ApiRoutes.Prefix);
         api.MapGet(ApiRoutes.Health, (HttpRequest req, [FromServices] HealthHandler h) => h.GetAsync(req));
+        api.MapGet(ApiRoutes.OpenApi, (HttpRequest req) => OpenApiDocument.Get(req));
 
         api.MapPut(ApiRoutes.Organisation, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.PutAsync(req, organisationId));
         api.MapPost(ApiRoutes.OrganisationApiKeys, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.IssueKeyAsync(req, organisationId));

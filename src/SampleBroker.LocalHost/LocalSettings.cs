@@ -9,9 +9,6 @@ namespace SampleBroker.LocalHost;
 /// </summary>
 public static class LocalSettings
 {
-    /// <summary>Settings whose values are paths; relative ones are taken from the settings file's folder.</summary>
-    private static readonly string[] PathKeys = ["SampleBroker:DemoDataPath"];
-
     public static WebApplicationBuilder AddLocalSettings(this WebApplicationBuilder builder, string[] args)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -56,17 +53,10 @@ public static class LocalSettings
             return values;
         }
 
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         foreach (var property in section.EnumerateObject())
         {
             var key = property.Name.Replace("__", ":", StringComparison.Ordinal);
-            var value = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
-            if (value is not null && PathKeys.Contains(key, StringComparer.OrdinalIgnoreCase) && !Path.IsPathRooted(value))
-            {
-                value = Path.GetFullPath(Path.Combine(folder, value));
-            }
-
-            values[key] = value;
+            values[key] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
         }
 
         return values;

@@ -25,15 +25,16 @@ public sealed class DemoDataSeeder(
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        var path = options.Value.DemoDataPath;
-        if (!options.Value.SeedDemoData || string.IsNullOrEmpty(path))
+        var configured = options.Value.DemoDataPath;
+        if (!options.Value.SeedDemoData || string.IsNullOrEmpty(configured))
         {
             return;
         }
 
-        if (!File.Exists(path))
+        var path = Locate(configured);
+        if (path is null)
         {
-            logger.LogWarning("Demo data file {Path} not found; nothing seeded", path);
+            logger.LogWarning("Demo data file {Path} not found; nothing seeded", configured);
             return;
         }
 
@@ -51,6 +52,34 @@ public sealed class DemoDataSeeder(
         }
 
         logger.LogInformation("Demo data seeded: organisation {OrganisationId} and {Count} biobanks", org.OrganisationId, demo.Biobanks.Count);
+    }
+
+    /// <summary>
+    /// A relative path is looked up from the working directory and the app's folder upwards, so the
+    /// repository's demo file is found whether a host runs from the repository root (the local host) or
+    /// from its build output (Core Tools).
+    /// </summary>
+    public static string? Locate(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Path.IsPathRooted(path))
+        {
+            return File.Exists(path) ? path : null;
+        }
+
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, path);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
     }
 
     private sealed record DemoData(DemoOrganisation Organisation, IReadOnlyList<DemoBiobank> Biobanks);

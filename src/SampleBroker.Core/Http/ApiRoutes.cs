@@ -8,6 +8,7 @@ public static class ApiRoutes
 {
     public const string Prefix = "api";
     public const string Health = "health";
+    public const string OpenApi = "openapi.json";
     public const string Organisation = "v1/admin/organisations/{organisationId}";
     public const string OrganisationApiKeys = "v1/admin/organisations/{organisationId}/api-keys";
     public const string OrganisationApiKey = "v1/admin/organisations/{organisationId}/api-keys/{keyId}";

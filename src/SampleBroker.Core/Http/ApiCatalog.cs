@@ -1,0 +1,47 @@
+namespace SampleBroker.Http;
+
+/// <summary>Who may call an operation.</summary>
+public enum Access
+{
+    Anyone,
+    Requester,
+    Staff,
+    RequesterOrStaff,
+    BiobankSignature,
+}
+
+/// <summary>One operation of the HTTP API, as the OpenAPI document describes it.</summary>
+public sealed record ApiOperation(
+    string Method,
+    string Route,
+    string OperationId,
+    string Summary,
+    Access Access,
+    string? RequestSchema,
+    string? ResponseSchema,
+    IReadOnlyList<int> Statuses,
+    IReadOnlyList<string>? QueryParameters = null);
+
+/// <summary>
+/// Every operation of the API. The OpenAPI document is generated from this list, and a test checks it
+/// against the routes both hosts actually serve, so the document cannot drift from the code.
+/// </summary>
+public static class ApiCatalog
+{
+    public static IReadOnlyList<ApiOperation> Operations { get; } =
+    [
+        new("GET", ApiRoutes.Health, "getHealth", "Healthy while storage answers.", Access.Anyone, null, "Health", [200, 503]),
+        new("GET", ApiRoutes.OpenApi, "getOpenApi", "This OpenAPI document.", Access.Anyone, null, null, [200]),
+        new("PUT", ApiRoutes.Organisation, "putOrganisation", "Create or update an organisation; the webhook secret is shown only on creation.", Access.Staff, "OrganisationInput", "Organisation", [200, 201, 400, 401, 403, 413, 415]),
+        new("POST", ApiRoutes.OrganisationApiKeys, "issueApiKey", "Issue a requester API key; it is shown only here.", Access.Staff, null, "IssuedApiKey", [201, 400, 401, 403, 404]),
+        new("DELETE", ApiRoutes.OrganisationApiKey, "revokeApiKey", "Revoke an API key; it stops working at once.", Access.Staff, null, null, [204, 400, 401, 403, 404]),
+        new("PUT", ApiRoutes.Biobank, "putBiobank", "Register or update a biobank; the signing secret is shown only on creation.", Access.Staff, "BiobankInput", "Biobank", [200, 201, 400, 401, 403, 413, 415]),
+        new("GET", ApiRoutes.Biobanks, "listBiobanks", "All biobanks with their health.", Access.Staff, null, "BiobankList", [200, 401, 403]),
+        new("GET", ApiRoutes.Biobank, "getBiobank", "One biobank with its health.", Access.Staff, null, "Biobank", [200, 400, 401, 403, 404]),
+        new("POST", ApiRoutes.BiobankAnswer, "answerQuery", "A biobank's later answer to a query it accepted with 202, signed per Standard Webhooks.", Access.BiobankSignature, "BiobankAnswer", "AnswerAccepted", [200, 400, 401, 404, 409, 410, 413]),
+        new("POST", ApiRoutes.SampleRequests, "submitSampleRequest", "Submit a sample request; brokering starts at once.", Access.Requester, "SampleRequestInput", "SubmitAccepted", [202, 400, 401, 403, 413, 415, 422, 429]),
+        new("GET", ApiRoutes.SampleRequests, "listSampleRequests", "The caller's own requests, newest first.", Access.Requester, null, "SampleRequestPage", [200, 400, 401, 403], ["status", "reference", "top", "continuationToken"]),
+        new("GET", ApiRoutes.SampleRequest, "getSampleRequest", "The one-stop-shop answer: every contacted biobank, summary and allocation.", Access.RequesterOrStaff, null, "SampleRequest", [200, 401, 404]),
+        new("POST", ApiRoutes.SampleRequestCancel, "cancelSampleRequest", "Cancel a request that is still brokering; answers received so far are kept.", Access.Requester, null, "SubmitAccepted", [202, 401, 403, 404, 409]),
+    ];
+}
