@@ -64,6 +64,7 @@ public static class ServiceCollectionExtensions
         services.AddTransient<LoadEligibleBiobanksActivity>();
         services.AddTransient<QueryBiobankActivity>();
         services.AddTransient<CompleteSampleRequestActivity>();
+        services.AddTransient<SendCompletionCallbackActivity>();
 
         // Both hosts write errors the same way: problem details, never an HTML page or a stack trace.
         services.AddProblemDetails();

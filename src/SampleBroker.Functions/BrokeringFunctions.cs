@@ -30,6 +30,10 @@ public static class BrokeringFunctions
     public static Task<string> CompleteSampleRequest([ActivityTrigger] CompletionInput input, string instanceId, FunctionContext executionContext) =>
         Activity<CompleteSampleRequestActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.CompleteSampleRequest, instanceId), input);
 
+    [Function(TaskNames.SendCompletionCallback)]
+    public static Task<bool> SendCompletionCallback([ActivityTrigger] CallbackAttemptInput input, string instanceId, FunctionContext executionContext) =>
+        Activity<SendCompletionCallbackActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.SendCompletionCallback, instanceId), input);
+
     private static T Activity<T>(FunctionContext executionContext)
         where T : class => executionContext.InstanceServices.GetRequiredService<T>();
 

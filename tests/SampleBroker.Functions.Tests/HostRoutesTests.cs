@@ -60,7 +60,13 @@ public sealed partial class HostRoutesTests
         var functions = FunctionsMetadata();
 
         Assert.Equal("orchestrationTrigger", TriggerOf(functions, TaskNames.BrokerSampleRequest).GetProperty("type").GetString());
-        foreach (var activity in new[] { TaskNames.LoadEligibleBiobanks, TaskNames.QueryBiobank, TaskNames.CompleteSampleRequest })
+        // Every task name but the orchestration and its event names an activity both hosts must run.
+        var activities = typeof(TaskNames).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.Name is not (nameof(TaskNames.BrokerSampleRequest) or nameof(TaskNames.CancelEvent)))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .ToList();
+        Assert.Contains(TaskNames.SendCompletionCallback, activities);
+        foreach (var activity in activities)
         {
             Assert.Equal("activityTrigger", TriggerOf(functions, activity).GetProperty("type").GetString());
         }

@@ -13,13 +13,17 @@ public sealed class BrokerApi(Uri baseAddress) : IDisposable
     public HttpClient Http => http;
 
     /// <summary>Creates an organisation and issues it a requester key.</summary>
-    public async Task<string> CreateRequesterAsync(string organisationId)
+    public async Task<string> CreateRequesterAsync(string organisationId) => (await CreateRequesterWithSecretAsync(organisationId)).ApiKey;
+
+    /// <summary>Creates an organisation, issues it a requester key, and returns the key and the organisation's webhook secret.</summary>
+    public async Task<(string ApiKey, string WebhookSecret)> CreateRequesterWithSecretAsync(string organisationId)
     {
         using var put = await SendAsync(HttpMethod.Put, $"/api/v1/admin/organisations/{organisationId}", LocalHostProcess.StaffKey, new { name = "Acme " + organisationId, country = "BE" });
         await ExpectAsync(put, HttpStatusCode.Created);
+        var secret = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("webhookSecret").GetString()!;
         using var key = await SendAsync(HttpMethod.Post, $"/api/v1/admin/organisations/{organisationId}/api-keys", LocalHostProcess.StaffKey, null);
         await ExpectAsync(key, HttpStatusCode.Created);
-        return (await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!;
+        return ((await key.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("apiKey").GetString()!, secret);
     }
 
     /// <summary>Registers a biobank and hands the fake the signing secret the broker issued.</summary>

@@ -37,7 +37,8 @@ public abstract record QueryDelivery(long LatencyMs)
 /// </summary>
 public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<SampleBrokerOptions> options, TimeProvider time) : IDisposable
 {
-    public const string HttpClientName = "biobanks";
+    /// <summary>The HTTP client for every call the broker makes out: queries to biobanks and completion callbacks.</summary>
+    public const string HttpClientName = "outbound";
 
     private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeout = new("sb-attempt-timeout");
 

@@ -24,6 +24,9 @@ public sealed class SampleBrokerOptions
 
     public int SecretRotationGraceHours { get; set; } = 24;
 
+    /// <summary>The first wait before a failed completion callback is retried; it doubles up to an hour, for 24 hours.</summary>
+    public int CompletionCallbackFirstRetrySeconds { get; set; } = 30;
+
     /// <summary>Prefix of every table the broker owns, so several brokers can share an account (tests do).</summary>
     public string StoragePrefix { get; set; } = "sb";
 

@@ -43,7 +43,38 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
 
         var status = await context.CallActivityAsync<string>(TaskNames.CompleteSampleRequest, new CompletionInput(input.RequestId, ending), StorageRetry);
         logger.LogInformation("Sample request {RequestId} ended {Status}", input.RequestId, status);
+        if (input.Callback is { } plan)
+        {
+            await NotifyRequesterAsync(context, input.RequestId, plan);
+        }
+
         return status;
+    }
+
+    /// <summary>
+    /// POSTs the completion callback until the requester accepts it, waiting on durable timers between
+    /// attempts (never a sleeping thread): from the plan's first wait, doubling up to an hour, for 24 hours.
+    /// </summary>
+    private static async Task NotifyRequesterAsync(TaskOrchestrationContext context, string requestId, CompletionCallbackPlan plan)
+    {
+        var giveUpAt = context.CurrentUtcDateTime.AddHours(24);
+        var wait = TimeSpan.FromSeconds(Math.Max(1, plan.FirstRetrySeconds));
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await context.CallActivityAsync<bool>(TaskNames.SendCompletionCallback, new CallbackAttemptInput(requestId, attempt), StorageRetry))
+            {
+                return;
+            }
+
+            var next = context.CurrentUtcDateTime + wait;
+            if (next > giveUpAt)
+            {
+                return;
+            }
+
+            await context.CreateTimer(next, CancellationToken.None);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromHours(1).Ticks));
+        }
     }
 
     /// <summary>One biobank's branch. A branch that cannot record its outcome leaves the biobank

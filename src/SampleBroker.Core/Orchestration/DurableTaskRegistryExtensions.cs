@@ -12,6 +12,7 @@ public static class DurableTaskRegistryExtensions
             .AddOrchestrator<BrokerSampleRequestOrchestrator>(TaskNames.BrokerSampleRequest)
             .AddActivity<LoadEligibleBiobanksActivity>(TaskNames.LoadEligibleBiobanks)
             .AddActivity<QueryBiobankActivity>(TaskNames.QueryBiobank)
-            .AddActivity<CompleteSampleRequestActivity>(TaskNames.CompleteSampleRequest);
+            .AddActivity<CompleteSampleRequestActivity>(TaskNames.CompleteSampleRequest)
+            .AddActivity<SendCompletionCallbackActivity>(TaskNames.SendCompletionCallback);
     }
 }

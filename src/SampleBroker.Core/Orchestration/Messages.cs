@@ -3,7 +3,13 @@ using SampleBroker.Requests;
 namespace SampleBroker.Orchestration;
 
 /// <summary>Input of the brokering orchestration: keys only, the request itself stays in Table storage.</summary>
-public sealed record BrokeringInput(string RequestId, DateTime DeadlineUtc);
+public sealed record BrokeringInput(string RequestId, DateTime DeadlineUtc, CompletionCallbackPlan? Callback = null);
+
+/// <summary>How the requester's completion callback is retried: from the first wait, doubling, for a day.</summary>
+public sealed record CompletionCallbackPlan(int FirstRetrySeconds);
+
+/// <summary>One delivery attempt of the completion callback.</summary>
+public sealed record CallbackAttemptInput(string RequestId, int Attempt);
 
 /// <summary>A biobank the request goes to, and the id of the query it gets.</summary>
 public sealed record BiobankTarget(string BiobankId, string QueryId);

@@ -11,6 +11,7 @@ public static class TaskNames
     public const string LoadEligibleBiobanks = "LoadEligibleBiobanks";
     public const string QueryBiobank = "QueryBiobank";
     public const string CompleteSampleRequest = "CompleteSampleRequest";
+    public const string SendCompletionCallback = "SendCompletionCallback";
 
     /// <summary>The external event a cancel or terminate raises.</summary>
     public const string CancelEvent = "Cancel";

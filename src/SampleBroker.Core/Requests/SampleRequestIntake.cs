@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SampleBroker.Configuration;
 using SampleBroker.Orchestration;
 
 namespace SampleBroker.Requests;
@@ -24,6 +26,7 @@ public abstract record SubmitOutcome
 /// then the request row), never by instance-id dedupe.
 /// </summary>
 public sealed class SampleRequestIntake(
+    IOptions<SampleBrokerOptions> options,
     SampleRequestValidator validator,
     SampleRequestStore store,
     IdempotencyStore idempotency,
@@ -74,10 +77,13 @@ public sealed class SampleRequestIntake(
         return new SubmitOutcome.Accepted(requestId, Aggregation.View(stored, offers).Status, Created: false);
     }
 
-    private static Task<string> StartAsync(DurableTaskClient durable, SampleRequestRecord record, CancellationToken cancellationToken) =>
+    private Task<string> StartAsync(DurableTaskClient durable, SampleRequestRecord record, CancellationToken cancellationToken) =>
         durable.ScheduleNewOrchestrationInstanceAsync(
             TaskNames.BrokerSampleRequest,
-            new BrokeringInput(record.RequestId, record.Deadline.UtcDateTime),
+            new BrokeringInput(
+                record.RequestId,
+                record.Deadline.UtcDateTime,
+                record.CallbackUrl is null ? null : new CompletionCallbackPlan(options.Value.CompletionCallbackFirstRetrySeconds)),
             new StartOrchestrationOptions { InstanceId = record.RequestId },
             cancellationToken);
 }

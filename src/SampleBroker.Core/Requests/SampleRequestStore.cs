@@ -176,6 +176,26 @@ public sealed class SampleRequestStore(BrokerTables tables)
         }
     }
 
+    /// <summary>Records one attempt of the completion callback (contract: "each attempt recorded").</summary>
+    public async Task RecordCallbackAttemptAsync(string requestId, int attempt, DateTimeOffset at, string outcome, CancellationToken cancellationToken) =>
+        await tables.Requests.UpsertEntityAsync(
+            new TableEntity(requestId, $"callback-{attempt:D4}") { ["At"] = at, ["Outcome"] = outcome },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The completion callback's attempts so far, oldest first.</summary>
+    public async Task<IReadOnlyList<(int Attempt, DateTimeOffset At, string Outcome)>> GetCallbackAttemptsAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {requestId} and RowKey ge {"callback-"} and RowKey lt {"callback."}");
+        var attempts = new List<(int, DateTimeOffset, string)>();
+        await foreach (var e in tables.Requests.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            attempts.Add((int.Parse(e.RowKey["callback-".Length..], CultureInfo.InvariantCulture), e.GetDateTimeOffset("At")!.Value, e.GetString("Outcome")));
+        }
+
+        return attempts;
+    }
+
     /// <summary>Notes that the biobank accepted its query and will answer through its callback URL.</summary>
     public async Task MarkAcceptedAsync(string requestId, string biobankId, DateTimeOffset acceptedAt, CancellationToken cancellationToken) =>
         await tables.Requests.UpdateEntityAsync(
