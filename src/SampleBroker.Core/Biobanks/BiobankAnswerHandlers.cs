@@ -84,7 +84,8 @@ public sealed partial class BiobankAnswerHandlers(
             return Problems.Conflict("This query has an answer already; the first answer stands.");
         }
 
-        var latency = pending.AcceptedAt is { } accepted ? (long)(now - accepted).TotalMilliseconds : (long?)null;
+        // A callback may overtake the 202 that announced it; the latency is then filled in when the 202 is stored.
+        var latency = pending.QuerySentAt is { } sent ? (long)(now - sent).TotalMilliseconds : (long?)null;
         var offer = BiobankAnswerReader.ToOffer(pending, answer, biobank.MinReportableCount, now, latency ?? 0) with
         {
             LatencyMs = latency,

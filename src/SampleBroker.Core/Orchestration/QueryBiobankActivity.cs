@@ -64,7 +64,8 @@ public sealed class QueryBiobankActivity(
             case QueryDelivery.Failed failed:
                 return await RecordAsync(input, BiobankAnswerReader.Failed(pending, failed.Error, time.GetUtcNow(), failed.LatencyMs));
             case QueryDelivery.Accepted:
-                await requests.MarkAcceptedAsync(input.RequestId, input.BiobankId, time.GetUtcNow(), CancellationToken.None);
+                var sentAt = time.GetUtcNow() - TimeSpan.FromMilliseconds(delivery.LatencyMs);
+                await requests.MarkAcceptedAsync(input.RequestId, input.BiobankId, sentAt, CancellationToken.None);
                 return new QueryResult(input.BiobankId, BiobankOutcome.Pending, AwaitingCallback: true);
             default:
                 // The deadline passed: the orchestration settles the biobank as TimedOut.

@@ -71,7 +71,9 @@ public static class Aggregation
             .OrderBy(o => o.BiobankId, StringComparer.Ordinal)
             .ToList();
         var completedAt = request.CompletedAt;
-        if (status == RequestStatus.Brokering && request.BiobanksContacted == sorted.Count && sorted.All(o => o.IsFinal))
+        // Only when every biobank answered: outcomes settled by the ending (TimedOut, Cancelled) mean the
+        // orchestration is writing the final status itself, with the time it ended.
+        if (status == RequestStatus.Brokering && request.BiobanksContacted == sorted.Count && sorted.All(o => o.IsFinal && o.AnsweredAt is not null))
         {
             status = RequestStatus.Completed;
             completedAt = sorted.Select(o => o.AnsweredAt).Max() ?? request.CreatedAt;

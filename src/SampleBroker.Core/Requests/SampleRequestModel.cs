@@ -61,9 +61,9 @@ public sealed record BiobankOffer(
     [JsonIgnore]
     public bool IsFinal => Outcome != BiobankOutcome.Pending;
 
-    /// <summary>When the biobank accepted the query to answer later (<c>202</c>); for the callback's latency.</summary>
+    /// <summary>When the query that the biobank accepted to answer later (<c>202</c>) was sent; for the callback's latency.</summary>
     [JsonIgnore]
-    public DateTimeOffset? AcceptedAt { get; init; }
+    public DateTimeOffset? QuerySentAt { get; init; }
 
     /// <summary>The <c>webhook-id</c> of the callback whose answer was accepted, so a redelivery is recognised.</summary>
     [JsonIgnore]

@@ -69,7 +69,7 @@ public sealed class SampleRequestStore(BrokerTables tables)
 
         var ids = new List<string>(top);
         string? last = null;
-        await foreach (var entity in tables.RequestIndex.QueryAsync<TableEntity>(filter, maxPerPage: top, select: ["RequestId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in tables.RequestIndex.QueryAsync<TableEntity>(filter, maxPerPage: top, select: ["RequestId", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (ids.Count == top)
             {
@@ -165,7 +165,7 @@ public sealed class SampleRequestStore(BrokerTables tables)
 
             try
             {
-                var recorded = offer with { QueryId = stored.QueryId, AcceptedAt = offer.AcceptedAt ?? stored.AcceptedAt };
+                var recorded = offer with { QueryId = stored.QueryId, QuerySentAt = offer.QuerySentAt ?? stored.QuerySentAt };
                 await tables.Requests.UpdateEntityAsync(ToEntity(requestId, recorded), current.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 return recorded;
             }
@@ -196,13 +196,33 @@ public sealed class SampleRequestStore(BrokerTables tables)
         return attempts;
     }
 
-    /// <summary>Notes that the biobank accepted its query and will answer through its callback URL.</summary>
-    public async Task MarkAcceptedAsync(string requestId, string biobankId, DateTimeOffset acceptedAt, CancellationToken cancellationToken) =>
-        await tables.Requests.UpdateEntityAsync(
-            new TableEntity(requestId, BiobankRowPrefix + biobankId) { ["AcceptedAt"] = acceptedAt },
-            ETag.All,
-            TableUpdateMode.Merge,
-            cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Notes when the query a biobank accepted to answer later was sent. If its callback overtook the 202
+    /// and is stored already, its latency is filled in instead.
+    /// </summary>
+    public async Task MarkAcceptedAsync(string requestId, string biobankId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var row = await tables.Requests.GetEntityAsync<TableEntity>(requestId, BiobankRowPrefix + biobankId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var offer = ToOffer(row.Value);
+            var update = new TableEntity(requestId, BiobankRowPrefix + biobankId) { ["QuerySentAt"] = sentAt };
+            if (offer.IsFinal && offer.LatencyMs is null && offer.AnsweredAt is { } answeredAt)
+            {
+                update["LatencyMs"] = Math.Max(0, (long)(answeredAt - sentAt).TotalMilliseconds);
+            }
+
+            try
+            {
+                await tables.Requests.UpdateEntityAsync(update, row.Value.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // The callback's answer was stored in between; read it again to fill in its latency.
+            }
+        }
+    }
 
     /// <summary>
     /// Sets the request's final status unless it has one already, which then stands (a cancel that
@@ -296,7 +316,7 @@ public sealed class SampleRequestStore(BrokerTables tables)
         ["AnsweredAt"] = o.AnsweredAt,
         ["LatencyMs"] = o.LatencyMs,
         ["Error"] = o.Error,
-        ["AcceptedAt"] = o.AcceptedAt,
+        ["QuerySentAt"] = o.QuerySentAt,
         ["AnswerMessageId"] = o.AnswerMessageId,
     };
 
@@ -319,7 +339,7 @@ public sealed class SampleRequestStore(BrokerTables tables)
             e.GetString("Error"))
         {
             QueryId = e.GetString("QueryId") ?? "",
-            AcceptedAt = e.GetDateTimeOffset("AcceptedAt"),
+            QuerySentAt = e.GetDateTimeOffset("QuerySentAt"),
             AnswerMessageId = e.GetString("AnswerMessageId"),
         };
     }

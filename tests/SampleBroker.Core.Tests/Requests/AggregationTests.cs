@@ -226,6 +226,22 @@ public sealed class AggregationTests
     }
 
     [Fact]
+    public void View_stays_Brokering_while_the_ending_settles_unanswered_biobanks_so_completedAt_comes_from_the_orchestration()
+    {
+        var offers = new[]
+        {
+            Available("bb-torino", 120, answeredAt: CreatedAt.AddSeconds(3)),
+            Offer("bb-oslo", BiobankOutcome.TimedOut, null, answeredAt: null),
+        };
+
+        var view = Aggregation.View(Request(RequestStatus.Brokering, 150, biobanksContacted: 2), offers);
+
+        Assert.Equal(RequestStatus.Brokering, view.Status);
+        Assert.Null(view.CompletedAt);
+        Assert.Empty(view.Allocation);
+    }
+
+    [Fact]
     public void View_stays_Brokering_while_not_every_contacted_biobank_is_listed_yet()
     {
         var offers = new[] { Available("bb-a", 120), Available("bb-b", 80) };

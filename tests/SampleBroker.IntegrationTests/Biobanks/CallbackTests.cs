@@ -26,10 +26,30 @@ public sealed class CallbackTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Completed", result.GetProperty("status").GetString());
         var offer = Assert.Single(result.GetProperty("biobanks").EnumerateArray());
-        Assert.True(offer.GetProperty("latencyMs").GetInt64() >= 0);
         Assert.Equal("Available", offer.GetProperty("outcome").GetString());
         Assert.Equal(70, offer.GetProperty("availableSamples").GetInt32());
         Assert.Equal(70, result.GetProperty("summary").GetProperty("totalAvailable").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_callback_answer_gets_its_latency_from_when_the_query_was_sent_even_if_it_overtakes_the_202()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+        var sentBefore = DateTimeOffset.UtcNow;
+
+        using var response = await scenario.CallBackAsync(Answer, "msg-1");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement offer;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the answer's latency was never recorded");
+            offer = (await scenario.Api.GetAsync(scenario.ApiKey, scenario.RequestId)).GetProperty("biobanks")[0];
+        }
+        while (offer.GetProperty("latencyMs").ValueKind == JsonValueKind.Null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var latency = offer.GetProperty("latencyMs").GetInt64();
+        Assert.InRange(latency, 0, (long)(DateTimeOffset.UtcNow - sentBefore).TotalMilliseconds + 60_000);
     }
 
     [Fact]
