@@ -62,7 +62,7 @@ public static class DurableBackend
     /// </summary>
     private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
     {
-        var connection = configuration[StorageNames.ConnectionSetting] is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
+        var connection = StorageNames.ConnectionString(configuration);
         return new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = configuration["LocalHost:TaskHubName"] is { Length: > 0 } hub ? hub : "SampleBrokerLocal",

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -18,11 +19,18 @@ public sealed class QueueListener(
     QueueIntake intake,
     DurableTaskClient durable,
     QueueSettings settings,
+    IConfiguration configuration,
     ILogger<QueueListener> logger) : BackgroundService
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Messages are received as stored and decoded here, so one that is not base64 or not UTF-8 can be
+    // moved to poison exactly as it came instead of failing the whole batch.
+    private readonly QueueClient poisonAsReceived = new(StorageNames.ConnectionString(configuration), queues.Poison.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.Requests;
+        var queue = new QueueClient(StorageNames.ConnectionString(configuration), queues.Requests.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
         var idle = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -52,26 +60,25 @@ public sealed class QueueListener(
 
     private async Task HandleAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken)
     {
-        string text;
+        var text = Decode(message.MessageText);
         try
         {
-            text = message.Body.ToString();
-        }
-        catch (FormatException)
-        {
-            text = message.MessageText;
-        }
+            if (text is null)
+            {
+                await PoisonAsReceivedAsync(message, "the message is not base64-encoded UTF-8", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await intake.HandleAsync(text, durable, cancellationToken).ConfigureAwait(false);
+            }
 
-        try
-        {
-            await intake.HandleAsync(text, durable, cancellationToken).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
-                await intake.PoisonAsync(text, $"failed {message.DequeueCount} times: {e.Message}", cancellationToken).ConfigureAwait(false);
+                await PoisonAsReceivedAsync(message, $"failed {message.DequeueCount} times: {e.Message}", cancellationToken).ConfigureAwait(false);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -79,6 +86,31 @@ public sealed class QueueListener(
                 logger.LogWarning("Queue message {MessageId} failed (attempt {Attempt}), will retry: {Reason}", message.MessageId, message.DequeueCount, e.Message);
             }
         }
+    }
+
+    /// <summary>The message's text, as the Functions runtime decodes it (base64, then UTF-8), or null.</summary>
+    public static string? Decode(string stored)
+    {
+        var bytes = new byte[stored.Length];
+        if (!Convert.TryFromBase64String(stored, bytes, out var length))
+        {
+            return null;
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private async Task PoisonAsReceivedAsync(QueueMessage message, string reason, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Queue message {MessageId} moved to {Queue}: {Reason}", message.MessageId, poisonAsReceived.Name, reason);
+        await poisonAsReceived.SendMessageAsync(message.MessageText, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -10,7 +10,8 @@ public sealed class JsonBody : IDisposable
 {
     public const int MaxBytes = 64 * 1024;
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+    // Duplicate properties are refused: a reader that kept the first value would see another body.
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false };
 
     private JsonBody(byte[] raw, JsonDocument document)
     {
@@ -62,14 +63,79 @@ public sealed class JsonBody : IDisposable
             return null;
         }
 
+        JsonDocument document;
         try
         {
-            return new JsonBody(raw, JsonDocument.Parse(raw, ParseOptions));
+            document = JsonDocument.Parse(raw, ParseOptions);
         }
         catch (JsonException)
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-property check unescapes names and meets an unpaired surrogate.
+            return null;
+        }
+
+        if (!HasOnlyWellFormedText(document.RootElement))
+        {
+            document.Dispose();
+            return null;
+        }
+
+        return new JsonBody(raw, document);
+    }
+
+    /// <summary>
+    /// An escaped unpaired surrogate (<c>"\uD800"</c>) parses but cannot become a .NET string; found
+    /// here, it is malformed JSON (400) instead of an exception wherever the text is read later.
+    /// </summary>
+    private static bool HasOnlyWellFormedText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (!HasValidUtf16(property.Name) || !HasOnlyWellFormedText(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HasOnlyWellFormedText);
+                case JsonValueKind.String:
+                    return HasValidUtf16(element.GetString()!);
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasValidUtf16(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public void Dispose() => Document.Dispose();

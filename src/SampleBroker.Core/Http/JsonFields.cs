@@ -24,6 +24,10 @@ public sealed class JsonFields
         list.Add(message);
     }
 
+    /// <summary>Control characters and invisible format characters (bidi overrides, zero-width spaces, isolates).</summary>
+    public static bool IsInvisible(char c) =>
+        char.IsControl(c) || System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
+
     /// <summary>The property when <paramref name="parent"/> is an object and has it with a non-null value.</summary>
     public static bool TryGet(JsonElement parent, string name, out JsonElement value)
     {
@@ -72,9 +76,9 @@ public sealed class JsonFields
             return null;
         }
 
-        if (text.Any(char.IsControl))
+        if (text.Any(IsInvisible))
         {
-            Add(path, "must not contain control characters.");
+            Add(path, "must not contain control or invisible formatting characters.");
             return null;
         }
 

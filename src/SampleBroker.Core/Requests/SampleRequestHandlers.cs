@@ -109,9 +109,9 @@ public sealed partial class SampleRequestHandlers(
         }
 
         string? reference = query.TryGetValue("reference", out var referenceText) && !string.IsNullOrEmpty(referenceText) ? referenceText.ToString() : null;
-        if (reference is not null && (reference.Length > 100 || reference.Any(char.IsControl)))
+        if (reference is not null && (reference.Length > 100 || reference.Any(JsonFields.IsInvisible)))
         {
-            fields.Add("reference", "must be at most 100 characters without control characters.");
+            fields.Add("reference", "must be at most 100 characters without control or invisible formatting characters.");
         }
 
         var top = 20;

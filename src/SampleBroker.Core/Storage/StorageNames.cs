@@ -11,4 +11,11 @@ public static class StorageNames
 
     /// <summary>The configuration key of the storage connection string, as Azure Functions names it.</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";
+
+    /// <summary>The configured storage connection string, or the local emulator's.</summary>
+    public static string ConnectionString(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration[ConnectionSetting] is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
+    }
 }

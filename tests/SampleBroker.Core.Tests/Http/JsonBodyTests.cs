@@ -220,4 +220,30 @@ public sealed class JsonBodyTests
         context.Request.Body = new MemoryStream(raw);
         return await JsonBody.ReadAsync(context.Request, CancellationToken.None);
     }
+
+    [Theory]
+    [InlineData("{\"note\":\"\\uD800\"}")]
+    [InlineData("{\"\\uDC00\":1}")]
+    [InlineData("[\"\\uDC00\\uD800\"]")]
+    [InlineData("{\"a\":{\"b\":[\"ok\",\"\\uD83D\"]}}")]
+    public void Escaped_unpaired_surrogates_anywhere_make_the_body_malformed(string json)
+    {
+        Assert.Null(JsonBody.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Theory]
+    [InlineData("{\"quantity\":-1,\"quantity\":10}")]
+    [InlineData("{\"criteria\":{},\"criteria\":{\"sampleTypes\":[\"dna\"]}}")]
+    public void Duplicate_properties_make_the_body_malformed(string json)
+    {
+        Assert.Null(JsonBody.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void A_surrogate_pair_escaped_as_two_units_is_well_formed()
+    {
+        using var body = JsonBody.Parse(System.Text.Encoding.UTF8.GetBytes("{\"emoji\":\"\\uD83D\\uDE00\"}"));
+        Assert.NotNull(body);
+        Assert.Equal("\U0001F600", body.Root.GetProperty("emoji").GetString());
+    }
 }
