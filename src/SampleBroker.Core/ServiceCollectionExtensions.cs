@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +16,7 @@ using SampleBroker.Orchestration;
 using SampleBroker.Organisations;
 using SampleBroker.Protocol;
 using SampleBroker.Requests;
+using SampleBroker.Security;
 using SampleBroker.Storage;
 
 namespace SampleBroker;
@@ -27,17 +30,24 @@ public static class ServiceCollectionExtensions
         services.Configure<SampleBrokerOptions>(configuration.GetSection(SampleBrokerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
-        var connection = configuration[StorageNames.ConnectionSetting] is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
+        var connection = StorageNames.ConnectionString(configuration);
         services.AddSingleton(new TableServiceClient(connection));
         services.AddSingleton(new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
         services.AddSingleton<BrokerTables>();
         services.AddSingleton<BrokerQueues>();
         services.AddHostedService<StorageInitializer>();
 
+        // Secrets are encrypted at rest; the key ring is shared by every instance through a table.
+        services.AddDataProtection().SetApplicationName("SampleBroker");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<BrokerTables>((o, tables) => o.XmlRepository = new TableXmlRepository(tables.DataProtectionKeys));
+        services.AddSingleton<SecretProtector>();
+
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<BiobankStore>();
+        services.AddSingleton<BiobankHealthStore>();
         services.AddSingleton<SampleRequestStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<EndpointPolicy>();

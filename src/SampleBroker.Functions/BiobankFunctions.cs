@@ -22,4 +22,14 @@ public sealed class BiobankFunctions(BiobankHandlers biobanks)
     public Task<IResult> GetBiobankAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Biobank)] HttpRequest req, string biobankId) =>
         biobanks.GetAsync(req, biobankId);
+
+    [Function("DeleteBiobank")]
+    public Task<IResult> DeleteBiobankAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = ApiRoutes.Biobank)] HttpRequest req, string biobankId) =>
+        biobanks.DeleteAsync(req, biobankId);
+
+    [Function("RotateBiobankSecret")]
+    public Task<IResult> RotateBiobankSecretAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.BiobankRotateSecret)] HttpRequest req, string biobankId) =>
+        biobanks.RotateSecretAsync(req, biobankId);
 }

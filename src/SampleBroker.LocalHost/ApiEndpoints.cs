@@ -26,6 +26,8 @@ public static class ApiEndpoints
         api.MapPut(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.PutAsync(req, biobankId));
         api.MapGet(ApiRoutes.Biobanks, (HttpRequest req, [FromServices] BiobankHandlers h) => h.ListAsync(req));
         api.MapGet(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.GetAsync(req, biobankId));
+        api.MapDelete(ApiRoutes.Biobank, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.DeleteAsync(req, biobankId));
+        api.MapPost(ApiRoutes.BiobankRotateSecret, (HttpRequest req, string biobankId, [FromServices] BiobankHandlers h) => h.RotateSecretAsync(req, biobankId));
         api.MapPost(ApiRoutes.BiobankAnswer, (HttpRequest req, string biobankId, string queryId, [FromServices] DurableTaskClient durable, [FromServices] BiobankAnswerHandlers h) => h.ReceiveAsync(req, biobankId, queryId, durable));
 
         api.MapPost(ApiRoutes.SampleRequests, (HttpRequest req, [FromServices] DurableTaskClient durable, [FromServices] SampleRequestHandlers h) => h.SubmitAsync(req, durable));

@@ -39,7 +39,7 @@ public sealed record BiobankHealth(
     string Circuit,
     DateTimeOffset? LastAnsweredAt)
 {
-    /// <summary>Health of a biobank before any measurement is kept (per-biobank statistics come with the resilience work).</summary>
+    /// <summary>Health of a biobank that has no final outcome yet.</summary>
     public static BiobankHealth NotYetMeasured { get; } = new(0, 0, 0, 0, null, null, "Closed", null);
 }
 

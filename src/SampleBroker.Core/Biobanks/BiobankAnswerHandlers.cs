@@ -37,8 +37,9 @@ public sealed partial class BiobankAnswerHandlers(
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, $"The body is larger than {JsonBody.MaxBytes} bytes.");
         }
 
-        // Without a registered biobank there is no secret to check a signature against.
-        var biobank = await biobanks.GetAsync(biobankId, ct).ConfigureAwait(false);
+        // Without a registered biobank there is no secret to check a signature against. A biobank deleted
+        // after its query was sent still answers that query: the delete must not disturb running requests.
+        var biobank = await biobanks.GetIncludingDeletedAsync(biobankId, ct).ConfigureAwait(false);
         if (biobank is null)
         {
             return Problems.NotFound($"There is no biobank '{biobankId}'.");

@@ -9,8 +9,17 @@ using SampleBroker.Vocabulary;
 namespace SampleBroker.Biobanks;
 
 /// <summary>Staff routes of the biobank registry (contract section 3).</summary>
-public sealed class BiobankHandlers(ApiKeyAuthenticator auth, BiobankStore store, EndpointPolicy endpoints, ILogger<BiobankHandlers> logger)
+public sealed class BiobankHandlers(
+    ApiKeyAuthenticator auth,
+    BiobankStore store,
+    BiobankHealthStore health,
+    BiobankClient client,
+    EndpointPolicy endpoints,
+    ILogger<BiobankHandlers> logger)
 {
+    /// <summary>The answer to a rotation: the new secret, shown only here.</summary>
+    public sealed record RotatedSecret(string SigningSecret);
+
     public Task<IResult> PutAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
     {
         var ct = request.HttpContext.RequestAborted;
@@ -41,7 +50,7 @@ public sealed class BiobankHandlers(ApiKeyAuthenticator auth, BiobankStore store
 
             var (record, created) = await store.CreateOrUpdateAsync(biobankId, settings, signingSecret: null, ct).ConfigureAwait(false);
             logger.LogInformation("Biobank {BiobankId} {Change}", biobankId, created ? "registered" : "updated");
-            var resource = ToResource(record);
+            var resource = ToResource(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false));
             return created
                 ? TypedResults.Created($"/api/v1/admin/biobanks/{biobankId}", WithSecret(resource, record.SigningSecrets[0]))
                 : TypedResults.Ok(resource);
@@ -58,7 +67,13 @@ public sealed class BiobankHandlers(ApiKeyAuthenticator auth, BiobankStore store
         }
 
         var items = await store.ListAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(new { items = items.OrderBy(b => b.BiobankId, StringComparer.Ordinal).Select(ToResource) });
+        var tallies = await health.GetAllAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(new
+        {
+            items = items
+                .OrderBy(b => b.BiobankId, StringComparer.Ordinal)
+                .Select(b => ToResource(b, tallies.TryGetValue(b.BiobankId, out var tally) ? tally : HealthTally.Empty)),
+        });
     });
 
     public Task<IResult> GetAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
@@ -76,7 +91,59 @@ public sealed class BiobankHandlers(ApiKeyAuthenticator auth, BiobankStore store
         }
 
         var record = await store.GetAsync(biobankId, ct).ConfigureAwait(false);
-        return record is null ? Problems.NotFound($"There is no biobank '{biobankId}'.") : TypedResults.Ok(ToResource(record));
+        return record is null
+            ? Problems.NotFound($"There is no biobank '{biobankId}'.")
+            : TypedResults.Ok(ToResource(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false)));
+    });
+
+    /// <summary><c>DELETE</c>: no new queries go to the biobank; queries already sent may still be answered.</summary>
+    public Task<IResult> DeleteAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(biobankId))
+        {
+            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
+        }
+
+        if (!await store.DeleteAsync(biobankId, ct).ConfigureAwait(false))
+        {
+            return Problems.NotFound($"There is no biobank '{biobankId}'.");
+        }
+
+        logger.LogInformation("Biobank {BiobankId} deleted", biobankId);
+        return TypedResults.NoContent();
+    });
+
+    /// <summary><c>POST rotate-secret</c>: a new secret; the old one stays valid for the grace period.</summary>
+    public Task<IResult> RotateSecretAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!Identifiers.IsResourceId(biobankId))
+        {
+            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
+        }
+
+        var secret = await store.RotateSecretAsync(biobankId, ct).ConfigureAwait(false);
+        if (secret is null)
+        {
+            return Problems.NotFound($"There is no biobank '{biobankId}'.");
+        }
+
+        // The secret itself is never logged.
+        logger.LogInformation("Signing secret of biobank {BiobankId} rotated", biobankId);
+        return TypedResults.Ok(new RotatedSecret(secret));
     });
 
     /// <summary>Validates a <c>PUT</c> body; every broken field is reported at once.</summary>
@@ -113,9 +180,9 @@ public sealed class BiobankHandlers(ApiKeyAuthenticator auth, BiobankStore store
         return (new BiobankSettings(name!, country!, endpointUrl!, enabled ?? true, sampleTypes, (int)(timeout ?? 10), (int)(minReportable ?? 0)), fields.Errors);
     }
 
-    private static BiobankResource ToResource(BiobankRecord record) => new(
+    private BiobankResource ToResource(BiobankRecord record, HealthTally tally) => new(
         record.BiobankId, record.Name, record.Country, record.EndpointUrl, record.Enabled, record.SampleTypes,
-        record.AnswerTimeoutSeconds, record.MinReportableCount, BiobankHealth.NotYetMeasured);
+        record.AnswerTimeoutSeconds, record.MinReportableCount, tally.ToHealth(client.CircuitStateOf(record.BiobankId)));
 
     private static CreatedBiobank WithSecret(BiobankResource r, string secret) => new(
         r.BiobankId, r.Name, r.Country, r.EndpointUrl, r.Enabled, r.SampleTypes, r.AnswerTimeoutSeconds, r.MinReportableCount, r.Health, secret);

@@ -1,20 +1,39 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using SampleBroker.Configuration;
 using SampleBroker.Protocol.Webhooks;
+using SampleBroker.Security;
 using SampleBroker.Storage;
 
 namespace SampleBroker.Biobanks;
 
-/// <summary>The biobank registry in Table storage, one row per biobank.</summary>
-public sealed class BiobankStore(BrokerTables tables)
+/// <summary>
+/// The biobank registry in Table storage, one row per biobank. Signing secrets are stored encrypted
+/// (<see cref="SecretProtector"/>); a deleted biobank keeps its row, flagged, so callbacks to queries
+/// it was sent before the delete can still be verified.
+/// </summary>
+public sealed class BiobankStore(BrokerTables tables, SecretProtector protector, IOptions<SampleBrokerOptions> options, TimeProvider time)
 {
     private const string Partition = "biobank";
+    private const string Purpose = SecretPurposes.BiobankSigningSecret;
 
+    /// <summary>A registered biobank; null when unknown or deleted.</summary>
     public async Task<BiobankRecord?> GetAsync(string biobankId, CancellationToken cancellationToken)
     {
-        var row = await tables.Biobanks.GetEntityIfExistsAsync<TableEntity>(Partition, biobankId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is { } entity && entity.GetBoolean("Deleted") != true ? ToRecord(entity) : null;
+        var entity = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
+        return entity is not null && !IsDeleted(entity) ? ToRecord(entity) : null;
+    }
+
+    /// <summary>
+    /// A biobank even after it was deleted: only to verify callbacks answering queries it was sent
+    /// while registered (a delete must not disturb running requests).
+    /// </summary>
+    public async Task<BiobankRecord?> GetIncludingDeletedAsync(string biobankId, CancellationToken cancellationToken)
+    {
+        var entity = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : ToRecord(entity);
     }
 
     public async Task<IReadOnlyList<BiobankRecord>> ListAsync(CancellationToken cancellationToken)
@@ -22,7 +41,7 @@ public sealed class BiobankStore(BrokerTables tables)
         var result = new List<BiobankRecord>();
         await foreach (var entity in tables.Biobanks.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (entity.GetBoolean("Deleted") != true)
+            if (!IsDeleted(entity))
             {
                 result.Add(ToRecord(entity));
             }
@@ -48,6 +67,70 @@ public sealed class BiobankStore(BrokerTables tables)
         }
     }
 
+    /// <summary>Flags the biobank deleted: it gets no new queries. False when there is no such biobank.</summary>
+    public async Task<bool> DeleteAsync(string biobankId, CancellationToken cancellationToken)
+    {
+        var entity = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
+        if (entity is null || IsDeleted(entity))
+        {
+            return false;
+        }
+
+        try
+        {
+            await tables.Biobanks.UpdateEntityAsync(new TableEntity(Partition, biobankId) { ["Deleted"] = true }, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Changed in between (a PUT or a rotation): the delete still applies on top of it.
+            await tables.Biobanks.UpdateEntityAsync(new TableEntity(Partition, biobankId) { ["Deleted"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Gives the biobank a new secret and keeps the current one valid for the grace period
+    /// (<see cref="SampleBrokerOptions.SecretRotationGraceHours"/>). Returns the new secret, or null
+    /// when there is no such biobank. A second rotation within the grace period ends the older secret's grace.
+    /// </summary>
+    public async Task<string?> RotateSecretAsync(string biobankId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var entity = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
+            if (entity is null || IsDeleted(entity))
+            {
+                return null;
+            }
+
+            var secret = WebhookSecret.Generate();
+            var update = new TableEntity(Partition, biobankId)
+            {
+                ["SigningSecret"] = protector.Protect(Purpose, secret),
+                ["PreviousSigningSecret"] = protector.Protect(Purpose, protector.Unprotect(Purpose, entity.GetString("SigningSecret"))!),
+                ["PreviousSecretValidUntil"] = time.GetUtcNow().AddHours(options.Value.SecretRotationGraceHours),
+            };
+            try
+            {
+                await tables.Biobanks.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return secret;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Another rotation or update came first; rotate what is stored now.
+            }
+        }
+    }
+
+    private async Task<TableEntity?> FindAsync(string biobankId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Biobanks.GetEntityIfExistsAsync<TableEntity>(Partition, biobankId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
+
+    private static bool IsDeleted(TableEntity entity) => entity.GetBoolean("Deleted") == true;
+
     private async Task<(BiobankRecord Record, bool Created)> WriteAsync(string biobankId, BiobankSettings settings, string? signingSecret, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -63,19 +146,26 @@ public sealed class BiobankStore(BrokerTables tables)
             ["Deleted"] = false,
         };
 
-        var existing = await tables.Biobanks.GetEntityIfExistsAsync<TableEntity>(Partition, biobankId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (existing.HasValue && existing.Value is { } current && current.GetBoolean("Deleted") != true)
+        var current = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
+        if (current is not null && !IsDeleted(current))
         {
             await tables.Biobanks.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            entity["SigningSecret"] = current.GetString("SigningSecret");
+            foreach (var kept in new[] { "SigningSecret", "PreviousSigningSecret", "PreviousSecretValidUntil" })
+            {
+                if (current.TryGetValue(kept, out var value))
+                {
+                    entity[kept] = value;
+                }
+            }
+
             return (ToRecord(entity), false);
         }
 
-        entity["SigningSecret"] = signingSecret ?? WebhookSecret.Generate();
-        if (existing.HasValue)
+        entity["SigningSecret"] = protector.Protect(Purpose, signingSecret ?? WebhookSecret.Generate());
+        if (current is not null)
         {
-            // A deleted biobank registered again starts over with a new secret.
-            await tables.Biobanks.UpdateEntityAsync(entity, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            // A deleted biobank registered again starts over with a new secret and no previous one.
+            await tables.Biobanks.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -85,7 +175,7 @@ public sealed class BiobankStore(BrokerTables tables)
         return (ToRecord(entity), true);
     }
 
-    private static BiobankRecord ToRecord(TableEntity entity)
+    private BiobankRecord ToRecord(TableEntity entity)
     {
         var sampleTypes = entity.GetString("SampleTypes");
         return new BiobankRecord(
@@ -97,6 +187,10 @@ public sealed class BiobankStore(BrokerTables tables)
             sampleTypes is null ? null : JsonSerializer.Deserialize<string[]>(sampleTypes),
             entity.GetInt32("AnswerTimeoutSeconds") ?? 10,
             entity.GetInt32("MinReportableCount") ?? 0,
-            [entity.GetString("SigningSecret")]);
+            SigningSecretGrace.Valid(
+                protector.Unprotect(Purpose, entity.GetString("SigningSecret"))!,
+                protector.Unprotect(Purpose, entity.GetString("PreviousSigningSecret")),
+                entity.GetDateTimeOffset("PreviousSecretValidUntil"),
+                time.GetUtcNow()));
     }
 }

@@ -38,6 +38,8 @@ public static class ApiCatalog
         new("PUT", ApiRoutes.Biobank, "putBiobank", "Register or update a biobank; the signing secret is shown only on creation.", Access.Staff, "BiobankInput", "Biobank", [200, 201, 400, 401, 403, 413, 415]),
         new("GET", ApiRoutes.Biobanks, "listBiobanks", "All biobanks with their health.", Access.Staff, null, "BiobankList", [200, 401, 403]),
         new("GET", ApiRoutes.Biobank, "getBiobank", "One biobank with its health.", Access.Staff, null, "Biobank", [200, 400, 401, 403, 404]),
+        new("DELETE", ApiRoutes.Biobank, "deleteBiobank", "Remove a biobank: it gets no new queries; running requests are not disturbed.", Access.Staff, null, null, [204, 400, 401, 403, 404]),
+        new("POST", ApiRoutes.BiobankRotateSecret, "rotateBiobankSecret", "Issue a new signing secret, shown only here; the old one stays valid for SecretRotationGraceHours.", Access.Staff, null, "RotatedSecret", [200, 400, 401, 403, 404]),
         new("POST", ApiRoutes.BiobankAnswer, "answerQuery", "A biobank's later answer to a query it accepted with 202, signed per Standard Webhooks.", Access.BiobankSignature, "BiobankAnswer", "AnswerAccepted", [200, 400, 401, 404, 409, 410, 413]),
         new("POST", ApiRoutes.SampleRequests, "submitSampleRequest", "Submit a sample request; brokering starts at once.", Access.Requester, "SampleRequestInput", "SubmitAccepted", [202, 400, 401, 403, 413, 415, 422, 429]),
         new("GET", ApiRoutes.SampleRequests, "listSampleRequests", "The caller's own requests, newest first.", Access.Requester, null, "SampleRequestPage", [200, 400, 401, 403], ["status", "reference", "top", "continuationToken"]),

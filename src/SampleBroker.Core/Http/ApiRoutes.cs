@@ -14,6 +14,7 @@ public static class ApiRoutes
     public const string OrganisationApiKey = "v1/admin/organisations/{organisationId}/api-keys/{keyId}";
     public const string Biobanks = "v1/admin/biobanks";
     public const string Biobank = "v1/admin/biobanks/{biobankId}";
+    public const string BiobankRotateSecret = "v1/admin/biobanks/{biobankId}/rotate-secret";
     public const string BiobankAnswer = "v1/biobanks/{biobankId}/answers/{queryId}";
     public const string SampleRequests = "v1/sample-requests";
     public const string SampleRequest = "v1/sample-requests/{requestId}";

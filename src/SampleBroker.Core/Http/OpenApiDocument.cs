@@ -200,6 +200,7 @@ public static partial class OpenApiDocument
                 "name", "country", "endpointUrl"),
             ["Biobank"] = Biobank(),
             ["BiobankList"] = Obj(new JsonObject { ["items"] = ArrayOf(Biobank()) }),
+            ["RotatedSecret"] = Obj(new JsonObject { ["signingSecret"] = Str() }, "signingSecret"),
             ["BiobankAnswer"] = Obj(new JsonObject
             {
                 ["availableSamples"] = Int(0, 10_000_000), ["pricePerSampleEur"] = new JsonObject { ["type"] = "number", ["minimum"] = 0 }, ["leadTimeDays"] = Int(0, 3650),

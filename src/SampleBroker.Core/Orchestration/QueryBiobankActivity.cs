@@ -26,15 +26,18 @@ public sealed class QueryBiobankActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var deadline = new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero);
-        var (request, offers) = await requests.GetAsync(input.RequestId, CancellationToken.None)
-            ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
+        // Both reads at once: they sit on the path of every query.
+        var stored = requests.GetAsync(input.RequestId, CancellationToken.None);
+        // A biobank deleted after it was contacted still gets its query: running requests are not disturbed.
+        var registered = biobanks.GetIncludingDeletedAsync(input.BiobankId, CancellationToken.None);
+        var (request, offers) = await stored ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
+        var biobank = await registered;
         var pending = offers.Single(o => o.BiobankId == input.BiobankId);
         if (pending.IsFinal)
         {
             return new QueryResult(input.BiobankId, pending.Outcome, AwaitingCallback: false);
         }
 
-        var biobank = await biobanks.GetAsync(input.BiobankId, CancellationToken.None);
         if (biobank is null)
         {
             return await RecordAsync(input, BiobankAnswerReader.Failed(pending, "biobank was removed from the registry", time.GetUtcNow(), null));

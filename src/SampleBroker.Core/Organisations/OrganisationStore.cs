@@ -1,12 +1,13 @@
 using Azure;
 using Azure.Data.Tables;
 using SampleBroker.Protocol.Webhooks;
+using SampleBroker.Security;
 using SampleBroker.Storage;
 
 namespace SampleBroker.Organisations;
 
-/// <summary>Organisations in Table storage, one row each.</summary>
-public sealed class OrganisationStore(BrokerTables tables)
+/// <summary>Organisations in Table storage, one row each; webhook secrets are encrypted at rest.</summary>
+public sealed class OrganisationStore(BrokerTables tables, SecretProtector secrets)
 {
     private const string Partition = "organisation";
 
@@ -22,7 +23,7 @@ public sealed class OrganisationStore(BrokerTables tables)
     public async Task<string?> GetWebhookSecretAsync(string organisationId, CancellationToken cancellationToken)
     {
         var row = await tables.Organisations.GetEntityIfExistsAsync<TableEntity>(Partition, organisationId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? row.Value?.GetString("WebhookSecret") : null;
+        return row.HasValue ? secrets.Unprotect(SecretPurposes.OrganisationWebhookSecret, row.Value?.GetString("WebhookSecret")) : null;
     }
 
     /// <summary>Creates the organisation, or updates name and country when it exists (then no secret is returned).</summary>
@@ -37,7 +38,7 @@ public sealed class OrganisationStore(BrokerTables tables)
         };
         try
         {
-            entity["WebhookSecret"] = secret;
+            entity["WebhookSecret"] = secrets.Protect(SecretPurposes.OrganisationWebhookSecret, secret);
             await tables.Organisations.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
             return new CreatedOrganisation(organisation.OrganisationId, organisation.Name, organisation.Country, secret);
         }

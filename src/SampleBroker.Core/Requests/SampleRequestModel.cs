@@ -65,6 +65,10 @@ public sealed record BiobankOffer(
     [JsonIgnore]
     public DateTimeOffset? QuerySentAt { get; init; }
 
+    /// <summary>The stored row's ETag when this offer was read, so recording an outcome on it takes one write.</summary>
+    [JsonIgnore]
+    public Azure.ETag? RowETag { get; init; }
+
     /// <summary>The <c>webhook-id</c> of the callback whose answer was accepted, so a redelivery is recognised.</summary>
     [JsonIgnore]
     public string? AnswerMessageId { get; init; }

@@ -154,6 +154,22 @@ public sealed class SampleRequestStore(BrokerTables tables)
     {
         ArgumentNullException.ThrowIfNull(offer);
         var rowKey = BiobankRowPrefix + offer.BiobankId;
+
+        // Usually the row is as the caller read it: write it in one round trip on that ETag.
+        if (offer.RowETag is { } seen)
+        {
+            try
+            {
+                await tables.Requests.UpdateEntityAsync(ToEntity(requestId, offer), seen, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await Biobanks.BiobankHealthStore.RecordAsync(tables, requestId, offer, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+                return offer;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Changed since it was read; decide on the current row below.
+            }
+        }
+
         while (true)
         {
             var current = await tables.Requests.GetEntityAsync<TableEntity>(requestId, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -166,7 +182,18 @@ public sealed class SampleRequestStore(BrokerTables tables)
             try
             {
                 var recorded = offer with { QueryId = stored.QueryId, QuerySentAt = offer.QuerySentAt ?? stored.QuerySentAt };
+
+                // An answer that overtook its 202 learns its latency once the send time is known.
+                if (recorded is { LatencyMs: null, QuerySentAt: { } sent, AnsweredAt: { } answered, AnswerMessageId: not null })
+                {
+                    recorded = recorded with { LatencyMs = Math.Max(0, (long)(answered - sent).TotalMilliseconds) };
+                }
+
                 await tables.Requests.UpdateEntityAsync(ToEntity(requestId, recorded), current.Value.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+                // Only the writer of the final outcome counts it in the biobank's health (here and above), once
+                // the outcome is stored: one contention-free insert, not abandoned if the caller goes away.
+                await Biobanks.BiobankHealthStore.RecordAsync(tables, requestId, recorded, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
                 return recorded;
             }
             catch (RequestFailedException e) when (e.Status == 412)
@@ -340,6 +367,7 @@ public sealed class SampleRequestStore(BrokerTables tables)
         {
             QueryId = e.GetString("QueryId") ?? "",
             QuerySentAt = e.GetDateTimeOffset("QuerySentAt"),
+            RowETag = e.ETag,
             AnswerMessageId = e.GetString("AnswerMessageId"),
         };
     }

@@ -18,6 +18,8 @@ public sealed class BrokerTables
         Requests = service.GetTableClient(prefix + "SampleRequests");
         RequestIndex = service.GetTableClient(prefix + "SampleRequestIndex");
         Idempotency = service.GetTableClient(prefix + "Idempotency");
+        BiobankHealth = service.GetTableClient(prefix + "BiobankHealth");
+        DataProtectionKeys = service.GetTableClient(prefix + "DataProtectionKeys");
     }
 
     public TableServiceClient Service { get; }
@@ -37,7 +39,13 @@ public sealed class BrokerTables
 
     public TableClient Idempotency { get; }
 
-    public IEnumerable<TableClient> All => [Organisations, ApiKeys, Biobanks, Requests, RequestIndex, Idempotency];
+    /// <summary>Per biobank: a summary row of its health and the outcomes recorded since it was last folded.</summary>
+    public TableClient BiobankHealth { get; }
+
+    /// <summary>The Data Protection key ring that encrypts the secrets at rest.</summary>
+    public TableClient DataProtectionKeys { get; }
+
+    public IEnumerable<TableClient> All => [Organisations, ApiKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {
