@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,8 +14,16 @@ using SampleBroker.Protocol.Webhooks;
 
 namespace SampleBroker.Testing;
 
-/// <summary>A query as a test biobank received it, with the result of checking the broker's signature.</summary>
-public sealed record ReceivedQuery(string? WebhookId, WebhookVerificationResult Signature, JsonElement Body);
+/// <summary>
+/// A query as a test biobank received it: its place in the order of arrival, the signing headers, the
+/// raw body, and the result of checking the broker's signature against the biobank's secret.
+/// </summary>
+public sealed record ReceivedQuery(int Attempt, string? WebhookId, string? Timestamp, string? SignatureHeader, byte[] Raw, WebhookVerificationResult Signature, JsonElement Body)
+{
+    /// <summary>Checks the signature against any secret, e.g. the one before a rotation.</summary>
+    public WebhookVerificationResult VerifyWith(string secret) =>
+        WebhookSigner.Verify(WebhookId, Timestamp, SignatureHeader, Raw, [secret], DateTimeOffset.UtcNow);
+}
 
 /// <summary>
 /// A biobank adapter inside the test: a real Kestrel server on a loopback port that records every
@@ -23,6 +32,7 @@ public sealed record ReceivedQuery(string? WebhookId, WebhookVerificationResult 
 public sealed class FakeBiobank : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private int arrivals;
 
     private FakeBiobank(WebApplication app, Func<ReceivedQuery, CancellationToken, Task<IResult>> respond)
     {
@@ -32,12 +42,13 @@ public sealed class FakeBiobank : IAsyncDisposable
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, ct);
             var raw = buffer.ToArray();
-            var signature = SigningSecret is null
+            var id = request.Headers[WebhookHeaders.Id].ToString();
+            var timestamp = request.Headers[WebhookHeaders.Timestamp].ToString();
+            var signature = request.Headers[WebhookHeaders.Signature].ToString();
+            var verification = SigningSecret is null
                 ? WebhookVerificationResult.InvalidSignature
-                : WebhookSigner.Verify(
-                    request.Headers[WebhookHeaders.Id], request.Headers[WebhookHeaders.Timestamp], request.Headers[WebhookHeaders.Signature],
-                    raw, [SigningSecret], DateTimeOffset.UtcNow);
-            var query = new ReceivedQuery(request.Headers[WebhookHeaders.Id], signature, JsonDocument.Parse(raw).RootElement.Clone());
+                : WebhookSigner.Verify(id, timestamp, signature, raw, [SigningSecret], DateTimeOffset.UtcNow);
+            var query = new ReceivedQuery(Interlocked.Increment(ref arrivals), id, timestamp, signature, raw, verification, JsonDocument.Parse(raw).RootElement.Clone());
             Received.Enqueue(query);
             return await respond(query, ct);
         });
@@ -71,6 +82,20 @@ public sealed class FakeBiobank : IAsyncDisposable
         var address = fake.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         fake.EndpointUrl = address.TrimEnd('/') + "/query";
         return fake;
+    }
+
+    /// <summary>Posts a signed answer to the broker's callback URL, as an adapter that answered 202 does later.</summary>
+    public static async Task<HttpResponseMessage> CallBackAsync(HttpClient http, string callbackUrl, string body, string messageId, string secret, DateTimeOffset? timestamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var raw = Encoding.UTF8.GetBytes(body);
+        var unix = (timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, callbackUrl) { Content = new ByteArrayContent(raw) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add(WebhookHeaders.Id, messageId);
+        request.Headers.Add(WebhookHeaders.Timestamp, unix.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(messageId, unix, raw, [secret]));
+        return await http.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()

@@ -20,20 +20,8 @@ public sealed class BiobankHandlers(
     /// <summary>The answer to a rotation: the new secret, shown only here.</summary>
     public sealed record RotatedSecret(string SigningSecret);
 
-    public Task<IResult> PutAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> PutAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(biobankId))
-        {
-            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
-        }
-
         var (body, problem) = await JsonBody.ReadAsync(request, ct).ConfigureAwait(false);
         if (body is null)
         {
@@ -76,20 +64,8 @@ public sealed class BiobankHandlers(
         });
     });
 
-    public Task<IResult> GetAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> GetAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(biobankId))
-        {
-            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
-        }
-
         var record = await store.GetAsync(biobankId, ct).ConfigureAwait(false);
         return record is null
             ? Problems.NotFound($"There is no biobank '{biobankId}'.")
@@ -97,20 +73,8 @@ public sealed class BiobankHandlers(
     });
 
     /// <summary><c>DELETE</c>: no new queries go to the biobank; queries already sent may still be answered.</summary>
-    public Task<IResult> DeleteAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> DeleteAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(biobankId))
-        {
-            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
-        }
-
         if (!await store.DeleteAsync(biobankId, ct).ConfigureAwait(false))
         {
             return Problems.NotFound($"There is no biobank '{biobankId}'.");
@@ -121,20 +85,8 @@ public sealed class BiobankHandlers(
     });
 
     /// <summary><c>POST rotate-secret</c>: a new secret; the old one stays valid for the grace period.</summary>
-    public Task<IResult> RotateSecretAsync(HttpRequest request, string biobankId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> RotateSecretAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(biobankId))
-        {
-            return Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
-        }
-
         var secret = await store.RotateSecretAsync(biobankId, ct).ConfigureAwait(false);
         if (secret is null)
         {
@@ -144,6 +96,24 @@ public sealed class BiobankHandlers(
         // The secret itself is never logged.
         logger.LogInformation("Signing secret of biobank {BiobankId} rotated", biobankId);
         return TypedResults.Ok(new RotatedSecret(secret));
+    });
+
+    /// <summary>
+    /// A staff route on one biobank: the key is checked first, then the id's shape, before anything
+    /// touches storage.
+    /// </summary>
+    private Task<IResult> ForBiobankAsync(HttpRequest request, string biobankId, Func<CancellationToken, Task<IResult>> handle) => StorageGuard.RunAsync(logger, async () =>
+    {
+        var ct = request.HttpContext.RequestAborted;
+        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        return Identifiers.IsResourceId(biobankId)
+            ? await handle(ct).ConfigureAwait(false)
+            : Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
     });
 
     /// <summary>Validates a <c>PUT</c> body; every broken field is reported at once.</summary>

@@ -202,17 +202,8 @@ public sealed class CallbackTests
             return scenario;
         }
 
-        public async Task<HttpResponseMessage> CallBackAsync(string body, string messageId, string? url = null, string? secret = null, DateTimeOffset? timestamp = null)
-        {
-            var raw = Encoding.UTF8.GetBytes(body);
-            var unix = (timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-            using var request = new HttpRequestMessage(HttpMethod.Post, url ?? CallbackUrl) { Content = new ByteArrayContent(raw) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            request.Headers.Add(WebhookHeaders.Id, messageId);
-            request.Headers.Add(WebhookHeaders.Timestamp, unix.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(messageId, unix, raw, [secret ?? Biobank.SigningSecret!]));
-            return await Api.Http.SendAsync(request);
-        }
+        public Task<HttpResponseMessage> CallBackAsync(string body, string messageId, string? url = null, string? secret = null, DateTimeOffset? timestamp = null) =>
+            FakeBiobank.CallBackAsync(Api.Http, url ?? CallbackUrl, body, messageId, secret ?? Biobank.SigningSecret!, timestamp);
 
         public async ValueTask DisposeAsync()
         {

@@ -22,10 +22,10 @@ public sealed class RegistryTests
     {
         await using var host = await LocalHostProcess.StartAsync();
         using var api = new BrokerApi(host.BaseAddress);
-        await using var kept = await RecordingBiobank.AnsweringAsync(5);
-        await using var removed = await RecordingBiobank.AnsweringAsync(7);
-        await RegisterAsync(api, "bb-kept", kept);
-        await RegisterAsync(api, "bb-removed", removed);
+        await using var kept = await FakeBiobank.AnsweringAsync(5, price: 10m, leadTimeDays: 7);
+        await using var removed = await FakeBiobank.AnsweringAsync(7, price: 10m, leadTimeDays: 7);
+        await api.RegisterAsync("bb-kept", kept);
+        await api.RegisterAsync("bb-removed", removed);
         var apiKey = await api.CreateRequesterAsync("acme-dx");
 
         using var delete = await api.SendAsync(HttpMethod.Delete, "/api/v1/admin/biobanks/bb-removed", LocalHostProcess.StaffKey, null);
@@ -52,14 +52,14 @@ public sealed class RegistryTests
     {
         await using var host = await LocalHostProcess.StartAsync();
         using var api = new BrokerApi(host.BaseAddress);
-        await using var later = await RecordingBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(StatusCodes.Status202Accepted)));
-        await RegisterAsync(api, "bb-later", later);
+        await using var later = await FakeBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(StatusCodes.Status202Accepted)));
+        await api.RegisterAsync("bb-later", later);
         var apiKey = await api.CreateRequesterAsync("acme-dx");
         var requestId = await api.SubmitAsync(apiKey, Urine);
         var query = await FirstQueryAsync(later);
 
         using var delete = await api.SendAsync(HttpMethod.Delete, "/api/v1/admin/biobanks/bb-later", LocalHostProcess.StaffKey, null);
-        using var callback = await RecordingBiobank.CallBackAsync(api.Http, query.Json.GetProperty("callbackUrl").GetString()!, Answer, "msg-after-delete", later.SigningSecret);
+        using var callback = await FakeBiobank.CallBackAsync(api.Http, query.Body.GetProperty("callbackUrl").GetString()!, Answer, "msg-after-delete", later.SigningSecret!);
         var result = await api.WaitUntilFinishedAsync(apiKey, requestId, Patience);
 
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
@@ -72,9 +72,9 @@ public sealed class RegistryTests
     {
         await using var host = await LocalHostProcess.StartAsync();
         using var api = new BrokerApi(host.BaseAddress);
-        await using var biobank = await RecordingBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(StatusCodes.Status202Accepted)));
-        await RegisterAsync(api, "bb-rotating", biobank);
-        var oldSecret = biobank.SigningSecret;
+        await using var biobank = await FakeBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(StatusCodes.Status202Accepted)));
+        await api.RegisterAsync("bb-rotating", biobank);
+        var oldSecret = biobank.SigningSecret!;
         var apiKey = await api.CreateRequesterAsync("acme-dx");
 
         using var rotate = await api.SendAsync(HttpMethod.Post, "/api/v1/admin/biobanks/bb-rotating/rotate-secret", LocalHostProcess.StaffKey, null);
@@ -82,14 +82,14 @@ public sealed class RegistryTests
         using var unknown = await api.SendAsync(HttpMethod.Post, "/api/v1/admin/biobanks/bb-unknown/rotate-secret", LocalHostProcess.StaffKey, null);
         var requestId = await api.SubmitAsync(apiKey, Urine);
         var query = await FirstQueryAsync(biobank);
-        using var callback = await RecordingBiobank.CallBackAsync(api.Http, query.Json.GetProperty("callbackUrl").GetString()!, Answer, "msg-old-secret", oldSecret);
+        using var callback = await FakeBiobank.CallBackAsync(api.Http, query.Body.GetProperty("callbackUrl").GetString()!, Answer, "msg-old-secret", oldSecret);
         var result = await api.WaitUntilFinishedAsync(apiKey, requestId, Patience);
 
         Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
         Assert.StartsWith("whsec_", newSecret, StringComparison.Ordinal);
         Assert.NotEqual(oldSecret, newSecret);
         await ProblemAssertions.AssertProblemAsync(unknown, 404, "rotate unknown");
-        Assert.Equal(2, query.Signature.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(s => s.StartsWith("v1,", StringComparison.Ordinal)));
+        Assert.Equal(2, query.SignatureHeader!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(s => s.StartsWith("v1,", StringComparison.Ordinal)));
         Assert.Equal(WebhookVerificationResult.Valid, query.VerifyWith(oldSecret));
         Assert.Equal(WebhookVerificationResult.Valid, query.VerifyWith(newSecret));
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
@@ -101,8 +101,8 @@ public sealed class RegistryTests
     {
         await using var host = await LocalHostProcess.StartAsync();
         using var api = new BrokerApi(host.BaseAddress);
-        await using var biobank = await RecordingBiobank.AnsweringAsync(1);
-        await RegisterAsync(api, "bb-quiet", biobank);
+        await using var biobank = await FakeBiobank.AnsweringAsync(1, price: 10m, leadTimeDays: 7);
+        await api.RegisterAsync("bb-quiet", biobank);
         using var rotate = await api.SendAsync(HttpMethod.Post, "/api/v1/admin/biobanks/bb-quiet/rotate-secret", LocalHostProcess.StaffKey, null);
         var rotated = (await rotate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signingSecret").GetString()!;
 
@@ -117,12 +117,12 @@ public sealed class RegistryTests
             Assert.DoesNotContain("whsec_", text, StringComparison.Ordinal);
             Assert.DoesNotContain("ecret", text, StringComparison.Ordinal);
             Assert.DoesNotContain(rotated[6..], text, StringComparison.Ordinal);
-            Assert.DoesNotContain(biobank.SigningSecret[6..], text, StringComparison.Ordinal);
+            Assert.DoesNotContain(biobank.SigningSecret![6..], text, StringComparison.Ordinal);
             Assert.True(text.Contains("\"health\"", StringComparison.Ordinal), $"{name} has no health: {text}");
         }
 
         Assert.DoesNotContain(rotated, host.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(biobank.SigningSecret, host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(biobank.SigningSecret!, host.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,12 +130,12 @@ public sealed class RegistryTests
     {
         await using var host = await LocalHostProcess.StartAsync();
         using var api = new BrokerApi(host.BaseAddress);
-        await using var fast = await RecordingBiobank.AnsweringAsync(5, TimeSpan.FromMilliseconds(50));
-        await using var none = await RecordingBiobank.AnsweringAsync(0);
-        await using var broken = await RecordingBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(500)));
-        await RegisterAsync(api, "bb-fast", fast);
-        await RegisterAsync(api, "bb-none", none);
-        await RegisterAsync(api, "bb-broken", broken);
+        await using var fast = await FakeBiobank.AnsweringAsync(5, price: 10m, leadTimeDays: 7, delay: TimeSpan.FromMilliseconds(50));
+        await using var none = await FakeBiobank.AnsweringAsync(0, price: 10m, leadTimeDays: 7);
+        await using var broken = await FakeBiobank.StartAsync((_, _) => Task.FromResult(Results.StatusCode(500)));
+        await api.RegisterAsync("bb-fast", fast);
+        await api.RegisterAsync("bb-none", none);
+        await api.RegisterAsync("bb-broken", broken);
         var apiKey = await api.CreateRequesterAsync("acme-dx");
 
         for (var i = 0; i < 3; i++)
@@ -198,13 +198,6 @@ public sealed class RegistryTests
         Assert.Empty(list.GetProperty("items").EnumerateArray());
     }
 
-    private static async Task RegisterAsync(BrokerApi api, string biobankId, RecordingBiobank biobank)
-    {
-        using var put = await api.SendAsync(HttpMethod.Put, $"/api/v1/admin/biobanks/{biobankId}", LocalHostProcess.StaffKey, new { name = "Biobank " + biobankId, country = "IT", endpointUrl = biobank.EndpointUrl });
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        biobank.SigningSecret = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signingSecret").GetString()!;
-    }
-
     private static async Task<JsonElement> ListAsync(BrokerApi api)
     {
         using var list = await api.SendAsync(HttpMethod.Get, "/api/v1/admin/biobanks", LocalHostProcess.StaffKey, null);
@@ -212,7 +205,7 @@ public sealed class RegistryTests
         return await list.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<RawQuery> FirstQueryAsync(RecordingBiobank biobank)
+    private static async Task<ReceivedQuery> FirstQueryAsync(FakeBiobank biobank)
     {
         var query = await Eventually.UntilAsync(
             () => Task.FromResult(biobank.Received.TryPeek(out var q) ? q : null),

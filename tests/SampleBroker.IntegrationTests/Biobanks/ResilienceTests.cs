@@ -33,8 +33,8 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A_biobank_that_answers_500_then_200_is_Available()
     {
-        await using var scenario = await Scenario.StartAsync((attempt, _) => Task.FromResult(
-            attempt == 1 ? Results.StatusCode(503) : Results.Json(new { availableSamples = 40, declined = false })));
+        await using var scenario = await Scenario.StartAsync((query, _) => Task.FromResult(
+            query.Attempt == 1 ? Results.StatusCode(503) : Results.Json(new { availableSamples = 40, declined = false })));
 
         var offer = await scenario.OutcomeAsync();
 
@@ -90,16 +90,16 @@ public sealed class ResilienceTests
     {
         await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string> { ["SampleBroker__MaxAttemptsPerQuery"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         using var api = new BrokerApi(host.BaseAddress);
-        var biobanks = new List<RecordingBiobank>();
+        var biobanks = new List<FakeBiobank>();
         try
         {
             for (var i = 0; i < 19; i++)
             {
-                biobanks.Add(await RecordingBiobank.AnsweringAsync(10 + i, TimeSpan.FromMilliseconds(100)));
+                biobanks.Add(await FakeBiobank.AnsweringAsync(10 + i, price: 10m, leadTimeDays: 7, delay: TimeSpan.FromMilliseconds(100)));
                 await RegisterAsync(api, $"bb-quick-{i:D2}", biobanks[^1]);
             }
 
-            biobanks.Add(await RecordingBiobank.StartAsync(async (_, ct) =>
+            biobanks.Add(await FakeBiobank.StartAsync(async (_, ct) =>
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
                 return Results.Ok();
@@ -130,17 +130,13 @@ public sealed class ResilienceTests
         }
     }
 
-    private static async Task RegisterAsync(BrokerApi api, string biobankId, RecordingBiobank biobank, int answerTimeoutSeconds = 10)
-    {
-        using var put = await api.SendAsync(HttpMethod.Put, $"/api/v1/admin/biobanks/{biobankId}", LocalHostProcess.StaffKey, new { name = "Biobank " + biobankId, country = "IT", endpointUrl = biobank.EndpointUrl, answerTimeoutSeconds });
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        biobank.SigningSecret = (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("signingSecret").GetString()!;
-    }
+    private static Task RegisterAsync(BrokerApi api, string biobankId, FakeBiobank biobank, int answerTimeoutSeconds = 10) =>
+        api.RegisterAsync(biobankId, biobank, new { name = "Biobank " + biobankId, country = "IT", endpointUrl = biobank.EndpointUrl, answerTimeoutSeconds });
 
     /// <summary>One host with MaxAttemptsPerQuery = 3 and one biobank answering as the test says.</summary>
     private sealed class Scenario : IAsyncDisposable
     {
-        private Scenario(LocalHostProcess host, BrokerApi api, RecordingBiobank biobank)
+        private Scenario(LocalHostProcess host, BrokerApi api, FakeBiobank biobank)
         {
             Host = host;
             Api = api;
@@ -151,15 +147,15 @@ public sealed class ResilienceTests
 
         public BrokerApi Api { get; }
 
-        public RecordingBiobank Biobank { get; }
+        public FakeBiobank Biobank { get; }
 
         private string ApiKey { get; set; } = "";
 
-        public static async Task<Scenario> StartAsync(Func<int, CancellationToken, Task<IResult>> respond, int answerTimeoutSeconds = 10)
+        public static async Task<Scenario> StartAsync(Func<ReceivedQuery, CancellationToken, Task<IResult>> respond, int answerTimeoutSeconds = 10)
         {
             var host = await LocalHostProcess.StartAsync(new Dictionary<string, string> { ["SampleBroker__MaxAttemptsPerQuery"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             var api = new BrokerApi(host.BaseAddress);
-            var biobank = await RecordingBiobank.StartAsync(respond);
+            var biobank = await FakeBiobank.StartAsync(respond);
             var scenario = new Scenario(host, api, biobank);
             await RegisterAsync(api, "bb-under-test", biobank, answerTimeoutSeconds);
             scenario.ApiKey = await api.CreateRequesterAsync("acme-dx");
