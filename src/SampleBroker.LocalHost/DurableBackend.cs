@@ -57,7 +57,7 @@ public static class DurableBackend
 
     /// <summary>
     /// Tuned for one node on Azurite (measured numbers in the README): activities are not capped at the
-    /// default 10, queues are polled at least every 100 ms, and no app lease delays a restart after a crash.
+    /// default 10, queues are polled at least every 50 ms, and no app lease delays a restart after a crash.
     /// The <c>LocalHost</c> configuration section overrides each of these.
     /// </summary>
     private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
@@ -69,7 +69,7 @@ public static class DurableBackend
             StorageAccountClientProvider = new StorageAccountClientProvider(connection),
             MaxConcurrentTaskActivityWorkItems = configuration.GetValue("LocalHost:MaxConcurrentActivities", 200),
             MaxConcurrentTaskOrchestrationWorkItems = configuration.GetValue("LocalHost:MaxConcurrentOrchestrations", 100),
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 100)),
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 50)),
             UseAppLease = false,
 
             // The sidecar never renews activity locks, so this bounds how long an activity may run before

@@ -26,13 +26,15 @@ public sealed class QueryBiobankActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var deadline = new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero);
-        // Both reads at once: they sit on the path of every query.
-        var stored = requests.GetAsync(input.RequestId, CancellationToken.None);
+        // Three point reads at once: they sit on the path of every query, and twenty queries start together.
+        var stored = requests.GetRequestAsync(input.RequestId, CancellationToken.None);
+        var row = requests.GetOfferAsync(input.RequestId, input.BiobankId, CancellationToken.None);
+
         // A biobank deleted after it was contacted still gets its query: running requests are not disturbed.
         var registered = biobanks.GetIncludingDeletedAsync(input.BiobankId, CancellationToken.None);
-        var (request, offers) = await stored ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
+        var request = await stored ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
+        var pending = await row ?? throw new InvalidOperationException($"Biobank {input.BiobankId} was not contacted for {input.RequestId}.");
         var biobank = await registered;
-        var pending = offers.Single(o => o.BiobankId == input.BiobankId);
         if (pending.IsFinal)
         {
             return new QueryResult(input.BiobankId, pending.Outcome, AwaitingCallback: false);

@@ -116,6 +116,13 @@ public sealed class SampleRequestStore(BrokerTables tables)
         return row.HasValue && row.Value is { } entity ? ToRequest(entity) : null;
     }
 
+    /// <summary>One contacted biobank's row of a request, by point read.</summary>
+    public async Task<BiobankOffer?> GetOfferAsync(string requestId, string biobankId, CancellationToken cancellationToken)
+    {
+        var row = await tables.Requests.GetEntityIfExistsAsync<TableEntity>(requestId, BiobankRowPrefix + biobankId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } entity ? ToOffer(entity) : null;
+    }
+
     /// <summary>
     /// Writes a <c>Pending</c> row for each contacted biobank and the number contacted. Rows that exist
     /// already (the activity ran before) are kept as they are, so an answer is never reset.
