@@ -36,7 +36,9 @@ cleanup() {
   ((CLEANED)) && return 0
   CLEANED=1
   set +e
-  trap '' INT TERM HUP # a second Ctrl-C must not leave orphans behind
+  # A second Ctrl-C must not leave orphans behind, nor may a closed terminal or pipe (| tee)
+  # kill this script halfway through stopping things.
+  trap '' INT TERM HUP PIPE
   if [[ -n "$HOST_PID" ]]; then
     sb_stop_pid "$HOST_PID" "local host" 15
     [[ -n "$HOST_RC" ]] || HOST_RC="$SB_STOPPED_RC"
