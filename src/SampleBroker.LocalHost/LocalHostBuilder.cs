@@ -8,6 +8,21 @@ public static class LocalHostBuilder
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // Quiet framework logging by default, as host.json does for the Functions app; any configuration overrides it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.DurableTask"] = "Warning",
+                ["Logging:LogLevel:Microsoft.DurableTask.Sidecar"] = "Warning",
+                ["Logging:LogLevel:DurableTask"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["Logging:LogLevel:Grpc"] = "Warning",
+            },
+        });
         builder.AddLocalSettings(args);
         var port = builder.Configuration.GetValue("LocalHost:Port", 7071);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port, listen => listen.Protocols = HttpProtocols.Http1));
