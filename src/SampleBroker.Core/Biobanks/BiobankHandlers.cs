@@ -98,23 +98,8 @@ public sealed class BiobankHandlers(
         return TypedResults.Ok(new RotatedSecret(secret));
     });
 
-    /// <summary>
-    /// A staff route on one biobank: the key is checked first, then the id's shape, before anything
-    /// touches storage.
-    /// </summary>
-    private Task<IResult> ForBiobankAsync(HttpRequest request, string biobankId, Func<CancellationToken, Task<IResult>> handle) => StorageGuard.RunAsync(logger, async () =>
-    {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        return Identifiers.IsResourceId(biobankId)
-            ? await handle(ct).ConfigureAwait(false)
-            : Problems.BadRequest("biobankId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
-    });
+    private Task<IResult> ForBiobankAsync(HttpRequest request, string biobankId, Func<CancellationToken, Task<IResult>> handle) =>
+        StaffRoute.RunAsync(auth, logger, request, "biobankId", biobankId, handle);
 
     /// <summary>Validates a <c>PUT</c> body; every broken field is reported at once.</summary>
     public async Task<(BiobankSettings? Settings, IDictionary<string, string[]> Errors)> ReadSettingsAsync(JsonElement body, CancellationToken cancellationToken)

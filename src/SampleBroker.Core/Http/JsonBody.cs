@@ -95,25 +95,8 @@ public sealed class JsonBody : IDisposable
     {
         try
         {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        if (!HasValidUtf16(property.Name) || !HasOnlyWellFormedText(property.Value))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                case JsonValueKind.Array:
-                    return element.EnumerateArray().All(HasOnlyWellFormedText);
-                case JsonValueKind.String:
-                    return HasValidUtf16(element.GetString()!);
-                default:
-                    return true;
-            }
+            Unescape(element);
+            return true;
         }
         catch (InvalidOperationException)
         {
@@ -121,21 +104,30 @@ public sealed class JsonBody : IDisposable
         }
     }
 
-    private static bool HasValidUtf16(string text)
+    /// <summary>Unescapes every property name and string; the reader throws on an unpaired surrogate.</summary>
+    private static void Unescape(JsonElement element)
     {
-        for (var i = 0; i < text.Length; i++)
+        switch (element.ValueKind)
         {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    Unescape(property.Value);
+                }
 
-        return true;
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Unescape(item);
+                }
+
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
+        }
     }
 
     public void Dispose() => Document.Dispose();

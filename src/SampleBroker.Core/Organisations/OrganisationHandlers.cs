@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Access;
 using SampleBroker.Http;
@@ -10,20 +9,8 @@ namespace SampleBroker.Organisations;
 /// <summary>Staff routes for organisations and their API keys (contract section 2).</summary>
 public sealed class OrganisationHandlers(ApiKeyAuthenticator auth, OrganisationStore organisations, ApiKeyStore keys, ILogger<OrganisationHandlers> logger)
 {
-    public Task<IResult> PutAsync(HttpRequest request, string organisationId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> PutAsync(HttpRequest request, string organisationId) => StaffRoute.RunAsync(auth, logger, request, "organisationId", organisationId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(organisationId))
-        {
-            return InvalidId();
-        }
-
         var (body, problem) = await JsonBody.ReadAsync(request, ct).ConfigureAwait(false);
         if (body is null)
         {
@@ -59,20 +46,8 @@ public sealed class OrganisationHandlers(ApiKeyAuthenticator auth, OrganisationS
         }
     });
 
-    public Task<IResult> IssueKeyAsync(HttpRequest request, string organisationId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> IssueKeyAsync(HttpRequest request, string organisationId) => StaffRoute.RunAsync(auth, logger, request, "organisationId", organisationId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
-        {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(organisationId))
-        {
-            return InvalidId();
-        }
-
         if (await organisations.GetAsync(organisationId, ct).ConfigureAwait(false) is null)
         {
             return Problems.NotFound($"There is no organisation '{organisationId}'.");
@@ -83,24 +58,15 @@ public sealed class OrganisationHandlers(ApiKeyAuthenticator auth, OrganisationS
         return TypedResults.Created($"/api/v1/admin/organisations/{organisationId}/api-keys/{keyId}", new IssuedApiKey(keyId, apiKey));
     });
 
-    public Task<IResult> RevokeKeyAsync(HttpRequest request, string organisationId, string keyId) => StorageGuard.RunAsync(logger, async () =>
+    public Task<IResult> RevokeKeyAsync(HttpRequest request, string organisationId, string keyId) => StaffRoute.RunAsync(auth, logger, request, "organisationId", organisationId, async ct =>
     {
-        var ct = request.HttpContext.RequestAborted;
-        var (_, denied) = await auth.AuthenticateAsync(request, Role.Staff, ct).ConfigureAwait(false);
-        if (denied is not null)
+        if (!Identifiers.IsKeyId(keyId))
         {
-            return denied;
-        }
-
-        if (!Identifiers.IsResourceId(organisationId) || !Identifiers.IsKeyId(keyId))
-        {
-            return Problems.BadRequest("organisationId or keyId is malformed.");
+            return Problems.BadRequest("keyId is not one this API issued.");
         }
 
         var revoked = await keys.RevokeAsync(organisationId, keyId, ct).ConfigureAwait(false);
         logger.LogInformation("API key {KeyId} of {OrganisationId} revoked: {Revoked}", keyId, organisationId, revoked);
         return revoked ? TypedResults.NoContent() : Problems.NotFound($"Organisation '{organisationId}' has no key '{keyId}'.");
     });
-
-    private static ProblemHttpResult InvalidId() => Problems.BadRequest("organisationId must match ^[a-z0-9][a-z0-9-]{1,62}$.");
 }

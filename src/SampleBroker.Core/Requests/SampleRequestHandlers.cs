@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Access;
@@ -73,15 +74,9 @@ public sealed partial class SampleRequestHandlers(
             return denied!;
         }
 
-        var found = Identifiers.IsRequestId(requestId) ? await store.GetAsync(requestId, ct).ConfigureAwait(false) : null;
-
-        // Another organisation's request is indistinguishable from one that does not exist.
-        if (found is not { } f || (!caller.IsStaff && f.Request.OrganisationId != caller.OrganisationId))
-        {
-            return Problems.NotFound($"There is no sample request '{requestId}'.");
-        }
-
-        return TypedResults.Ok(Aggregation.View(f.Request, f.Offers));
+        return await FindVisibleAsync(caller, requestId, ct).ConfigureAwait(false) is { } f
+            ? TypedResults.Ok(Aggregation.View(f.Request, f.Offers))
+            : NotFound(requestId);
     });
 
     public Task<IResult> ListAsync(HttpRequest request) => StorageGuard.RunAsync(logger, async () =>
@@ -150,17 +145,17 @@ public sealed partial class SampleRequestHandlers(
             return denied!;
         }
 
-        var found = Identifiers.IsRequestId(requestId) ? await store.GetAsync(requestId, ct).ConfigureAwait(false) : null;
-        if (found is not { } f || f.Request.OrganisationId != caller.OrganisationId)
+        if (await FindVisibleAsync(caller, requestId, ct).ConfigureAwait(false) is not { } f)
         {
-            return Problems.NotFound($"There is no sample request '{requestId}'.");
+            return NotFound(requestId);
         }
 
+        // The status is decided again by the conditional write: the request may finish in between.
         var current = Aggregation.View(f.Request, f.Offers).Status;
         var status = current == RequestStatus.Brokering
             ? await store.FinishAsync(requestId, RequestStatus.Cancelled, time.GetUtcNow(), ct).ConfigureAwait(false)
             : current;
-        if (status != RequestStatus.Cancelled || current != RequestStatus.Brokering)
+        if (current != RequestStatus.Brokering || status != RequestStatus.Cancelled)
         {
             return Problems.Conflict($"The sample request is {status} already; only a request that is Brokering can be cancelled.");
         }
@@ -170,6 +165,18 @@ public sealed partial class SampleRequestHandlers(
         logger.LogInformation("Sample request {RequestId} cancelled by {Actor}", requestId, caller.Actor);
         return TypedResults.Accepted($"/api/v1/sample-requests/{requestId}", new SubmitAccepted(requestId, RequestStatus.Cancelled));
     });
+
+    /// <summary>
+    /// The request if the caller may see it: staff see every request, a requester only its own. Another
+    /// organisation's request is indistinguishable from one that does not exist.
+    /// </summary>
+    private async Task<(SampleRequestRecord Request, IReadOnlyList<BiobankOffer> Offers)?> FindVisibleAsync(Caller caller, string requestId, CancellationToken ct)
+    {
+        var found = Identifiers.IsRequestId(requestId) ? await store.GetAsync(requestId, ct).ConfigureAwait(false) : null;
+        return found is { } f && (caller.IsStaff || f.Request.OrganisationId == caller.OrganisationId) ? f : null;
+    }
+
+    private static ProblemHttpResult NotFound(string requestId) => Problems.NotFound($"There is no sample request '{requestId}'.");
 
     public static bool IsValidIdempotencyKey(string key) =>
         key.Length is >= 1 and <= 100 && key.All(c => c is >= ' ' and <= '~');
