@@ -57,20 +57,23 @@ public static class DurableBackend
 
     /// <summary>
     /// Tuned for one node on Azurite (measured numbers in the README): activities are not capped at the
-    /// default 10, queues are polled at least every 50 ms, and no app lease delays a restart after a crash.
-    /// The <c>LocalHost</c> configuration section overrides each of these.
+    /// default 10, queues are polled at least every 50 ms, one partition (one control queue: one node
+    /// gains nothing from more, and each is polled when idle), and no app lease delays a restart after a
+    /// crash. The <c>LocalHost</c> configuration section overrides each of these. A task hub keeps the
+    /// partition count it was created with in mind: change it only together with the task hub name.
     /// </summary>
     private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
     {
         var connection = StorageNames.ConnectionString(configuration);
         return new AzureStorageOrchestrationServiceSettings
         {
-            TaskHubName = configuration["LocalHost:TaskHubName"] is { Length: > 0 } hub ? hub : "SampleBrokerLocal",
+            TaskHubName = configuration["LocalHost:TaskHubName"] is { Length: > 0 } hub ? hub : "SampleBrokerLocalHub",
             StorageAccountClientProvider = new StorageAccountClientProvider(connection),
             MaxConcurrentTaskActivityWorkItems = configuration.GetValue("LocalHost:MaxConcurrentActivities", 200),
             MaxConcurrentTaskOrchestrationWorkItems = configuration.GetValue("LocalHost:MaxConcurrentOrchestrations", 100),
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 50)),
             UseAppLease = false,
+            PartitionCount = configuration.GetValue("LocalHost:PartitionCount", 1),
 
             // The sidecar never renews activity locks, so this bounds how long an activity may run before
             // it is handed out again, and how soon one cut off by a crash resumes after a restart.
