@@ -71,7 +71,7 @@ public static class ServiceCollectionExtensions
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
         services.AddTransient<BrokerSampleRequestOrchestrator>();
-        services.AddTransient<LoadEligibleBiobanksActivity>();
+        services.AddSingleton<BiobankSelection>();
         services.AddTransient<QueryBiobankActivity>();
         services.AddTransient<CompleteSampleRequestActivity>();
         services.AddTransient<SendCompletionCallbackActivity>();

@@ -18,10 +18,6 @@ public static class BrokeringFunctions
     public static Task<string> BrokerSampleRequest([OrchestrationTrigger] TaskOrchestrationContext context) =>
         Orchestrator.RunAsync(context, context.GetInput<BrokeringInput>()!);
 
-    [Function(TaskNames.LoadEligibleBiobanks)]
-    public static Task<List<BiobankTarget>> LoadEligibleBiobanks([ActivityTrigger] string requestId, string instanceId, FunctionContext executionContext) =>
-        Activity<LoadEligibleBiobanksActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.LoadEligibleBiobanks, instanceId), requestId);
-
     [Function(TaskNames.QueryBiobank)]
     public static Task<QueryResult> QueryBiobank([ActivityTrigger] QueryInput input, string instanceId, FunctionContext executionContext) =>
         Activity<QueryBiobankActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.QueryBiobank, instanceId), input);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Moq.Protected;
 using SampleBroker.Orchestration;
+using SampleBroker.Protocol;
 using SampleBroker.Requests;
 
 namespace SampleBroker.Functions.Tests;
@@ -14,6 +15,7 @@ public sealed class BrokeringFunctionsTests : IDisposable
 {
     private const string RequestId = "0196a3b1c2d34e5f8a9b0c1d2e3f4a5b";
     private static readonly DateTime Deadline = new(2026, 11, 27, 10, 20, 0, DateTimeKind.Utc);
+    private static readonly SampleCriteria Criteria = new() { SampleTypes = ["blood-serum"] };
 
     private readonly FakeStorage storage = new();
     private readonly Microsoft.Extensions.DependencyInjection.ServiceProvider services;
@@ -34,16 +36,14 @@ public sealed class BrokeringFunctionsTests : IDisposable
     [Fact]
     public async Task Orchestration_trigger_runs_the_orchestrator_on_its_input_and_returns_its_result()
     {
-        var input = new BrokeringInput(RequestId, Deadline);
         var targets = new List<BiobankTarget> { new("bb-liege", "q_1_bb-liege"), new("bb-torino", "q_1_bb-torino") };
+        var input = new BrokeringInput(RequestId, Deadline, Criteria, 150, targets);
         var never = new TaskCompletionSource().Task;
         // CallBase keeps the context's own replay-safe logging, over the logger factory it is given.
         var context = new Mock<TaskOrchestrationContext> { CallBase = true };
         context.Protected().SetupGet<ILoggerFactory>("LoggerFactory").Returns(NullLoggerFactory.Instance);
         context.Setup(c => c.GetInput<BrokeringInput>()).Returns(input);
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(Deadline.AddMinutes(-5));
-        context.Setup(c => c.CallActivityAsync<List<BiobankTarget>>(It.Is<TaskName>(n => n.Name == TaskNames.LoadEligibleBiobanks), RequestId, It.IsAny<TaskOptions?>()))
-            .ReturnsAsync(targets);
         context.Setup(c => c.CallActivityAsync<QueryResult>(It.Is<TaskName>(n => n.Name == TaskNames.QueryBiobank), It.IsAny<QueryInput>(), It.IsAny<TaskOptions?>()))
             .ReturnsAsync((TaskName _, object? q, TaskOptions? _) => new QueryResult(((QueryInput)q!).BiobankId, BiobankOutcome.Available, AwaitingCallback: false));
         context.Setup(c => c.CreateTimer(Deadline, It.IsAny<CancellationToken>())).Returns(never);
@@ -54,12 +54,11 @@ public sealed class BrokeringFunctionsTests : IDisposable
         var result = await BrokeringFunctions.BrokerSampleRequest(context.Object);
 
         Assert.Equal("Completed", result);
-        context.Verify(c => c.CallActivityAsync<List<BiobankTarget>>(It.Is<TaskName>(n => n.Name == TaskNames.LoadEligibleBiobanks), RequestId, It.IsAny<TaskOptions?>()), Times.Once);
         foreach (var target in targets)
         {
             context.Verify(
                 c => c.CallActivityAsync<QueryResult>(
-                    It.Is<TaskName>(n => n.Name == TaskNames.QueryBiobank), new QueryInput(RequestId, target.BiobankId, target.QueryId, Deadline), It.IsAny<TaskOptions?>()),
+                    It.Is<TaskName>(n => n.Name == TaskNames.QueryBiobank), new QueryInput(RequestId, target.BiobankId, target.QueryId, Deadline, Criteria, 150), It.IsAny<TaskOptions?>()),
                 Times.Once);
         }
 
@@ -70,21 +69,13 @@ public sealed class BrokeringFunctionsTests : IDisposable
     }
 
     [Fact]
-    public async Task Load_eligible_biobanks_trigger_runs_the_activity_from_DI_on_the_given_request_id()
-    {
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            BrokeringFunctions.LoadEligibleBiobanks(RequestId, "instance-1", functionContext.Object));
-
-        AssertRanOnRequest(e);
-    }
-
-    [Fact]
     public async Task Query_biobank_trigger_runs_the_activity_from_DI_on_the_given_input()
     {
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            BrokeringFunctions.QueryBiobank(new QueryInput(RequestId, "bb-torino", "q_1_bb-torino", Deadline), "instance-1", functionContext.Object));
+            BrokeringFunctions.QueryBiobank(new QueryInput(RequestId, "bb-torino", "q_1_bb-torino", Deadline, Criteria, 150), "instance-1", functionContext.Object));
 
-        AssertRanOnRequest(e);
+        // With an empty account the biobank is unknown and has no row in the request.
+        AssertRanOnRequest(e, $"Biobank bb-torino was not contacted for {RequestId}.");
     }
 
     [Fact]
@@ -97,12 +88,12 @@ public sealed class BrokeringFunctionsTests : IDisposable
     }
 
     /// <summary>
-    /// Each activity first reads its request; with an empty account it reports the request missing. That read, and
-    /// the message, show the wrapper resolved the activity and handed it the trigger's input.
+    /// Each activity reads its request; with an empty account it reports it missing. That read, and the message,
+    /// show the wrapper resolved the activity and handed it the trigger's input.
     /// </summary>
-    private void AssertRanOnRequest(InvalidOperationException e)
+    private void AssertRanOnRequest(InvalidOperationException e, string? message = null)
     {
-        Assert.Equal($"Sample request {RequestId} is not stored.", e.Message);
+        Assert.Equal(message ?? $"Sample request {RequestId} is not stored.", e.Message);
         Assert.Contains(storage.Calls, c => c.PathAndQuery.Contains(RequestId, StringComparison.Ordinal));
         functionContext.VerifyGet(c => c.InstanceServices, Times.AtLeastOnce);
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace SampleBroker.Orchestration;
 
 /// <summary>
-/// Brokers one sample request: finds the eligible biobanks, queries each in its own branch so a slow
+/// Brokers one sample request: queries each biobank chosen at intake in its own branch so a slow
 /// biobank never holds up the rest, and ends when every biobank has answered, the deadline passes or
 /// the request is cancelled. Everything it learns is stored by its activities as it happens.
 /// </summary>
@@ -19,24 +19,15 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<BrokerSampleRequestOrchestrator>();
         Ending ending;
-        using var timers = new CancellationTokenSource();
-        try
+        using (var timers = new CancellationTokenSource())
         {
-            var targets = await context.CallActivityAsync<List<BiobankTarget>>(TaskNames.LoadEligibleBiobanks, input.RequestId, StorageRetry);
             var deadline = UntilDeadlineAsync(context, input.DeadlineUtc, timers.Token);
             var cancelled = context.WaitForExternalEvent<string>(TaskNames.CancelEvent, timers.Token);
-            var answered = Task.WhenAll(targets.Select(t => QueryAsync(context, input, t, timers.Token)));
+            var answered = Task.WhenAll(input.Targets.Select(t => QueryAsync(context, input, t, timers.Token)));
 
             var first = await Task.WhenAny(answered, deadline, cancelled);
             ending = first == cancelled ? Ending.Cancelled : Ending.AllAnsweredOrDeadline;
-        }
-        catch (TaskFailedException e)
-        {
-            logger.LogError("Brokering of {RequestId} failed: {Reason}", input.RequestId, e.Message);
-            ending = Ending.BrokeringFailed;
-        }
-        finally
-        {
+
             // Outstanding timers and event waits are of no use once the request ends.
             timers.Cancel();
         }
@@ -85,7 +76,7 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
         {
             var result = await context.CallActivityAsync<QueryResult>(
                 TaskNames.QueryBiobank,
-                new QueryInput(input.RequestId, target.BiobankId, target.QueryId, input.DeadlineUtc),
+                new QueryInput(input.RequestId, target.BiobankId, target.QueryId, input.DeadlineUtc, input.Criteria, input.Quantity),
                 StorageRetry);
             if (result.AwaitingCallback)
             {

@@ -30,7 +30,6 @@ public sealed class CompleteSampleRequestActivity(SampleRequestStore requests, T
         {
             _ when allAnswered => RequestStatus.Completed,
             Ending.Cancelled => RequestStatus.Cancelled,
-            Ending.BrokeringFailed => RequestStatus.Failed,
             _ => RequestStatus.Completed,
         };
         var completedAt = allAnswered ? settled.Select(o => o.AnsweredAt).Max() ?? now : now;
@@ -40,7 +39,6 @@ public sealed class CompleteSampleRequestActivity(SampleRequestStore requests, T
     private static BiobankOffer Settle(BiobankOffer pending, Ending ending, bool deadlinePassed, DateTimeOffset now) => ending switch
     {
         Ending.Cancelled => pending with { Outcome = BiobankOutcome.Cancelled },
-        Ending.BrokeringFailed => BiobankAnswerReader.Failed(pending, "brokering failed", now, null),
         _ when deadlinePassed => pending with { Outcome = BiobankOutcome.TimedOut },
         _ => BiobankAnswerReader.Failed(pending, "the query could not be processed", now, null),
     };

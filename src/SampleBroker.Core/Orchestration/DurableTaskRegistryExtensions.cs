@@ -10,7 +10,6 @@ public static class DurableTaskRegistryExtensions
         ArgumentNullException.ThrowIfNull(registry);
         return registry
             .AddOrchestrator<BrokerSampleRequestOrchestrator>(TaskNames.BrokerSampleRequest)
-            .AddActivity<LoadEligibleBiobanksActivity>(TaskNames.LoadEligibleBiobanks)
             .AddActivity<QueryBiobankActivity>(TaskNames.QueryBiobank)
             .AddActivity<CompleteSampleRequestActivity>(TaskNames.CompleteSampleRequest)
             .AddActivity<SendCompletionCallbackActivity>(TaskNames.SendCompletionCallback);

@@ -1,9 +1,20 @@
+using SampleBroker.Protocol;
 using SampleBroker.Requests;
 
 namespace SampleBroker.Orchestration;
 
-/// <summary>Input of the brokering orchestration: keys only, the request itself stays in Table storage.</summary>
-public sealed record BrokeringInput(string RequestId, DateTime DeadlineUtc, CompletionCallbackPlan? Callback = null);
+/// <summary>
+/// Input of the brokering orchestration: what every query asks (fixed once the request is accepted) and
+/// the biobanks chosen at intake, so the fan-out is the orchestration's first step. The request's state
+/// stays in Table storage.
+/// </summary>
+public sealed record BrokeringInput(
+    string RequestId,
+    DateTime DeadlineUtc,
+    SampleCriteria Criteria,
+    int Quantity,
+    IReadOnlyList<BiobankTarget> Targets,
+    CompletionCallbackPlan? Callback = null);
 
 /// <summary>How the requester's completion callback is retried: from the first wait, doubling, for a day.</summary>
 public sealed record CompletionCallbackPlan(int FirstRetrySeconds);
@@ -14,8 +25,8 @@ public sealed record CallbackAttemptInput(string RequestId, int Attempt);
 /// <summary>A biobank the request goes to, and the id of the query it gets.</summary>
 public sealed record BiobankTarget(string BiobankId, string QueryId);
 
-/// <summary>Input of one biobank's query.</summary>
-public sealed record QueryInput(string RequestId, string BiobankId, string QueryId, DateTime DeadlineUtc);
+/// <summary>Input of one biobank's query: everything the query says except what the registry holds.</summary>
+public sealed record QueryInput(string RequestId, string BiobankId, string QueryId, DateTime DeadlineUtc, SampleCriteria Criteria, int Quantity);
 
 /// <summary>What a query activity ended with; the outcome itself is already stored.</summary>
 public sealed record QueryResult(string BiobankId, BiobankOutcome Outcome, bool AwaitingCallback);
@@ -25,7 +36,6 @@ public enum Ending
 {
     AllAnsweredOrDeadline,
     Cancelled,
-    BrokeringFailed,
 }
 
 public sealed record CompletionInput(string RequestId, Ending Ending);

@@ -26,31 +26,28 @@ public sealed class QueryBiobankActivity(
     {
         ArgumentNullException.ThrowIfNull(input);
         var deadline = new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero);
-        // Three point reads at once: they sit on the path of every query, and twenty queries start together.
-        var stored = requests.GetRequestAsync(input.RequestId, CancellationToken.None);
-        var row = requests.GetOfferAsync(input.RequestId, input.BiobankId, CancellationToken.None);
-
+        // One point read before the query goes out, on the path of every query when twenty start together:
+        // the registry's current endpoint and secret. What the query asks comes with the input; the
+        // biobank's row is read when the outcome is recorded, where the first final outcome stands (a
+        // repeat of this activity sends the query again, with the same webhook-id).
         // A biobank deleted after it was contacted still gets its query: running requests are not disturbed.
-        var registered = biobanks.GetIncludingDeletedAsync(input.BiobankId, CancellationToken.None);
-        var request = await stored ?? throw new InvalidOperationException($"Sample request {input.RequestId} is not stored.");
-        var pending = await row ?? throw new InvalidOperationException($"Biobank {input.BiobankId} was not contacted for {input.RequestId}.");
-        var biobank = await registered;
-        if (pending.IsFinal)
-        {
-            return new QueryResult(input.BiobankId, pending.Outcome, AwaitingCallback: false);
-        }
-
+        var biobank = await biobanks.GetIncludingDeletedAsync(input.BiobankId, CancellationToken.None);
         if (biobank is null)
         {
-            return await RecordAsync(input, BiobankAnswerReader.Failed(pending, "biobank was removed from the registry", time.GetUtcNow(), null));
+            var row = await requests.GetOfferAsync(input.RequestId, input.BiobankId, CancellationToken.None)
+                ?? throw new InvalidOperationException($"Biobank {input.BiobankId} was not contacted for {input.RequestId}.");
+            return row.IsFinal
+                ? new QueryResult(input.BiobankId, row.Outcome, AwaitingCallback: false)
+                : await RecordAsync(input, BiobankAnswerReader.Failed(row, "biobank was removed from the registry", time.GetUtcNow(), null));
         }
 
+        var pending = BiobankOffer.Pending(biobank.BiobankId, biobank.Name, biobank.Country, input.QueryId);
         var query = new BiobankQuery
         {
             QueryId = input.QueryId,
             RequestId = input.RequestId,
-            Criteria = request.Criteria,
-            Quantity = request.Quantity,
+            Criteria = input.Criteria,
+            Quantity = input.Quantity,
             ReplyBy = deadline,
             CallbackUrl = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/v1/biobanks/{input.BiobankId}/answers/{input.QueryId}",
         };

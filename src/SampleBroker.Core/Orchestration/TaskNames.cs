@@ -8,7 +8,6 @@ namespace SampleBroker.Orchestration;
 public static class TaskNames
 {
     public const string BrokerSampleRequest = "BrokerSampleRequest";
-    public const string LoadEligibleBiobanks = "LoadEligibleBiobanks";
     public const string QueryBiobank = "QueryBiobank";
     public const string CompleteSampleRequest = "CompleteSampleRequest";
     public const string SendCompletionCallback = "SendCompletionCallback";

@@ -29,6 +29,7 @@ public sealed class SampleRequestIntake(
     IOptions<SampleBrokerOptions> options,
     SampleRequestValidator validator,
     SampleRequestStore store,
+    BiobankSelection selection,
     IdempotencyStore idempotency,
     TimeProvider time,
     ILogger<SampleRequestIntake> logger)
@@ -59,30 +60,39 @@ public sealed class SampleRequestIntake(
         var record = new SampleRequestRecord(
             requestId, organisationId, submitted.Reference, RequestStatus.Brokering, now, now.AddSeconds(submitted.AnswerWithinSeconds),
             CompletedAt: null, submitted.Criteria, submitted.Quantity, submitted.CallbackUrl, BiobanksContacted: null);
-        if (await store.TryCreateAsync(record, cancellationToken).ConfigureAwait(false))
+        var contacted = await selection.ChooseAsync(record, cancellationToken).ConfigureAwait(false);
+        record = record with { BiobanksContacted = contacted.Count };
+        if (await store.TryCreateAsync(record, contacted, cancellationToken).ConfigureAwait(false))
         {
-            await StartAsync(durable, record, cancellationToken).ConfigureAwait(false);
+            await StartAsync(durable, record, contacted, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Sample request {RequestId} of {OrganisationId} accepted", requestId, organisationId);
             return new SubmitOutcome.Accepted(requestId, RequestStatus.Brokering, Created: true);
         }
 
-        // An idempotent repeat. If the first attempt stored the request but died before starting it, start it now.
+        // An idempotent repeat. If the first attempt stored the request but died before starting it, start it
+        // now with the biobanks it chose and any it did not get to write.
         var (stored, offers) = (await store.GetAsync(requestId, cancellationToken).ConfigureAwait(false))!.Value;
         if (stored.Status == RequestStatus.Brokering && await durable.GetInstanceAsync(requestId, cancellationToken).ConfigureAwait(false) is null)
         {
-            await StartAsync(durable, stored, cancellationToken).ConfigureAwait(false);
+            var chosenBefore = offers.Select(o => o.BiobankId).ToHashSet(StringComparer.Ordinal);
+            var all = offers.Concat((await selection.ChooseAsync(stored, cancellationToken).ConfigureAwait(false)).Where(o => !chosenBefore.Contains(o.BiobankId))).ToList();
+            await store.AddContactedAsync(requestId, all, cancellationToken).ConfigureAwait(false);
+            await StartAsync(durable, stored, all, cancellationToken).ConfigureAwait(false);
             logger.LogWarning("Sample request {RequestId} was stored but not started; started it on redelivery", requestId);
         }
 
         return new SubmitOutcome.Accepted(requestId, Aggregation.View(stored, offers).Status, Created: false);
     }
 
-    private Task<string> StartAsync(DurableTaskClient durable, SampleRequestRecord record, CancellationToken cancellationToken) =>
+    private Task<string> StartAsync(DurableTaskClient durable, SampleRequestRecord record, IReadOnlyList<BiobankOffer> contacted, CancellationToken cancellationToken) =>
         durable.ScheduleNewOrchestrationInstanceAsync(
             TaskNames.BrokerSampleRequest,
             new BrokeringInput(
                 record.RequestId,
                 record.Deadline.UtcDateTime,
+                record.Criteria,
+                record.Quantity,
+                contacted.Select(o => new BiobankTarget(o.BiobankId, o.QueryId)).ToList(),
                 record.CallbackUrl is null ? null : new CompletionCallbackPlan(options.Value.CompletionCallbackFirstRetrySeconds)),
             new StartOrchestrationOptions { InstanceId = record.RequestId },
             cancellationToken);

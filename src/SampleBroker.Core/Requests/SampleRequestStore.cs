@@ -16,20 +16,30 @@ public sealed class SampleRequestStore(BrokerTables tables)
 {
     private const string RequestRow = "request";
     private const string BiobankRowPrefix = "bb-";
+    private const int MaxTransactionEntities = 100;
 
-    /// <summary>Stores a new request; false when a request with that id exists already.</summary>
-    public async Task<bool> TryCreateAsync(SampleRequestRecord request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a new request with a <c>Pending</c> row for each biobank it goes to; false when a request
+    /// with that id exists already. The request row and the first rows are one transaction, the gate
+    /// against a second start; rows beyond one transaction's 100 entities follow.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(SampleRequestRecord request, IReadOnlyList<BiobankOffer> contacted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(contacted);
+        var first = contacted.Take(MaxTransactionEntities - 1).Select(o => ToEntity(request.RequestId, o)).Prepend(ToEntity(request));
         try
         {
-            await tables.Requests.AddEntityAsync(ToEntity(request), cancellationToken).ConfigureAwait(false);
+            await tables.Requests.SubmitTransactionAsync(
+                first.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)),
+                cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             return false;
         }
 
+        await AddRowsAsync(request.RequestId, contacted.Skip(MaxTransactionEntities - 1).ToList(), cancellationToken).ConfigureAwait(false);
         await tables.RequestIndex.UpsertEntityAsync(
             new TableEntity(request.OrganisationId, IndexKey(request))
             {
@@ -124,13 +134,24 @@ public sealed class SampleRequestStore(BrokerTables tables)
     }
 
     /// <summary>
-    /// Writes a <c>Pending</c> row for each contacted biobank and the number contacted. Rows that exist
-    /// already (the activity ran before) are kept as they are, so an answer is never reset.
+    /// Writes a <c>Pending</c> row for each contacted biobank and the number contacted, completing a
+    /// request whose first start stopped part way. Rows that exist already are kept as they are, so an
+    /// answer is never reset.
     /// </summary>
-    public async Task AddContactedAsync(string requestId, IReadOnlyList<BiobankOffer> pending, CancellationToken cancellationToken)
+    public async Task AddContactedAsync(string requestId, IReadOnlyList<BiobankOffer> contacted, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(pending);
-        foreach (var chunk in pending.Chunk(100))
+        ArgumentNullException.ThrowIfNull(contacted);
+        await AddRowsAsync(requestId, contacted, cancellationToken).ConfigureAwait(false);
+        await tables.Requests.UpdateEntityAsync(
+            new TableEntity(requestId, RequestRow) { ["BiobanksContacted"] = contacted.Count },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task AddRowsAsync(string requestId, IReadOnlyList<BiobankOffer> rows, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rows.Chunk(MaxTransactionEntities))
         {
             var batch = chunk.Select(o => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(requestId, o))).ToList();
             try
@@ -145,12 +166,6 @@ public sealed class SampleRequestStore(BrokerTables tables)
                 }
             }
         }
-
-        await tables.Requests.UpdateEntityAsync(
-            new TableEntity(requestId, RequestRow) { ["BiobanksContacted"] = pending.Count },
-            ETag.All,
-            TableUpdateMode.Merge,
-            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -188,7 +203,8 @@ public sealed class SampleRequestStore(BrokerTables tables)
 
             try
             {
-                var recorded = offer with { QueryId = stored.QueryId, QuerySentAt = offer.QuerySentAt ?? stored.QuerySentAt };
+                // The row keeps the biobank's name and country as they were when it was contacted.
+                var recorded = offer with { Name = stored.Name, Country = stored.Country, QueryId = stored.QueryId, QuerySentAt = offer.QuerySentAt ?? stored.QuerySentAt };
 
                 // An answer that overtook its 202 learns its latency once the send time is known.
                 if (recorded is { LatencyMs: null, QuerySentAt: { } sent, AnsweredAt: { } answered, AnswerMessageId: not null })

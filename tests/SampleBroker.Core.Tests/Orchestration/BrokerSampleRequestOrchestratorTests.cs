@@ -21,9 +21,8 @@ public sealed class BrokerSampleRequestOrchestratorTests
         var status = await harness.RunAsync().WaitAsync(Patience);
 
         Assert.Equal("Completed", status);
-        Assert.Equal([RequestId], harness.LoadInputs);
         Assert.Equal(
-            harness.Targets.Select(t => new QueryInput(RequestId, t.BiobankId, t.QueryId, Deadline)),
+            harness.Targets.Select(t => new QueryInput(RequestId, t.BiobankId, t.QueryId, Deadline, Criteria, Quantity)),
             harness.Queries.OrderBy(q => q.BiobankId, StringComparer.Ordinal));
         Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
     }
@@ -141,20 +140,6 @@ public sealed class BrokerSampleRequestOrchestratorTests
 
         Assert.Equal("Completed", status);
         Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
-    }
-
-    [Fact]
-    public async Task Request_whose_biobanks_cannot_be_loaded_ends_as_Failed()
-    {
-        var harness = new OrchestrationHarness("bb-liege");
-        harness.LoadTargets = () => Task.FromException<List<BiobankTarget>>(
-            new TaskFailedException(TaskNames.LoadEligibleBiobanks, 1, new InvalidOperationException("storage down")));
-
-        var status = await harness.RunAsync().WaitAsync(Patience);
-
-        Assert.Equal("Failed", status);
-        Assert.Empty(harness.Queries);
-        Assert.Equal([new CompletionInput(RequestId, Ending.BrokeringFailed)], harness.Completions);
     }
 
     [Fact]

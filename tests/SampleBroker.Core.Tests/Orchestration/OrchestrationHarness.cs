@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Moq.Protected;
 using SampleBroker.Orchestration;
+using SampleBroker.Protocol;
 using SampleBroker.Requests;
 
 namespace SampleBroker.Tests.Orchestration;
@@ -21,6 +22,10 @@ internal sealed class OrchestrationHarness
 
     public static readonly DateTime Deadline = Start.AddSeconds(300);
 
+    public static readonly SampleCriteria Criteria = new() { SampleTypes = ["blood-serum"], Diagnoses = ["C50"] };
+
+    public const int Quantity = 150;
+
     /// <summary>Virtual helpers run their real code (so they reach the mocked abstract members); anything
     /// not set up below is a task that never completes, like an event nobody raises.</summary>
     private readonly Mock<TaskOrchestrationContext> context = new()
@@ -31,21 +36,13 @@ internal sealed class OrchestrationHarness
 
     public OrchestrationHarness(params string[] biobankIds)
     {
-        Targets = biobankIds.Select(id => new BiobankTarget(id, LoadEligibleBiobanksActivity.QueryIdFor(RequestId, id))).ToList();
-        LoadTargets = () => Task.FromResult(Targets.ToList());
+        Targets = biobankIds.Select(id => new BiobankTarget(id, BiobankSelection.QueryIdFor(RequestId, id))).ToList();
 
         context.Protected().SetupGet<ILoggerFactory>("LoggerFactory").Returns(NullLoggerFactory.Instance);
         context.SetupGet(c => c.IsReplaying).Returns(false);
         context.SetupGet(c => c.InstanceId).Returns(RequestId);
         context.SetupGet(c => c.CurrentUtcDateTime).Returns(() => Now);
 
-        context
-            .Setup(c => c.CallActivityAsync<List<BiobankTarget>>(It.Is<TaskName>(n => n.Name == TaskNames.LoadEligibleBiobanks), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-            .Returns((TaskName _, object? input, TaskOptions? _) =>
-            {
-                LoadInputs.Add(input);
-                return LoadTargets();
-            });
         context
             .Setup(c => c.CallActivityAsync<QueryResult>(It.Is<TaskName>(n => n.Name == TaskNames.QueryBiobank), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns((TaskName _, object? input, TaskOptions? _) =>
@@ -63,7 +60,6 @@ internal sealed class OrchestrationHarness
                 return Task.FromResult(completion.Ending switch
                 {
                     Ending.Cancelled => "Cancelled",
-                    Ending.BrokeringFailed => "Failed",
                     _ => "Completed",
                 });
             });
@@ -90,8 +86,6 @@ internal sealed class OrchestrationHarness
     /// <summary>The orchestration's clock, read through <see cref="TaskOrchestrationContext.CurrentUtcDateTime"/>.</summary>
     public DateTime Now { get; set; } = Start;
 
-    public Func<Task<List<BiobankTarget>>> LoadTargets { get; set; }
-
     /// <summary>How each biobank's query activity ends; by default at once, Available.</summary>
     public Func<QueryInput, Task<QueryResult>> Query { get; set; } =
         input => Task.FromResult(new QueryResult(input.BiobankId, BiobankOutcome.Available, AwaitingCallback: false));
@@ -100,8 +94,6 @@ internal sealed class OrchestrationHarness
     public Func<int, DateTime, Task> Timer { get; set; } = (_, _) => Never();
 
     public Task<string> CancelEvent { get; set; } = Never<string>();
-
-    public List<object?> LoadInputs { get; } = [];
 
     public List<QueryInput> Queries { get; } = [];
 
@@ -116,7 +108,7 @@ internal sealed class OrchestrationHarness
     public static Task<T> Never<T>() => new TaskCompletionSource<T>().Task;
 
     public Task<string> RunAsync() =>
-        new BrokerSampleRequestOrchestrator().RunAsync(context.Object, new BrokeringInput(RequestId, Deadline));
+        new BrokerSampleRequestOrchestrator().RunAsync(context.Object, new BrokeringInput(RequestId, Deadline, Criteria, Quantity, Targets));
 
     private sealed class NeverCompletingTasks : LookupOrFallbackDefaultValueProvider
     {

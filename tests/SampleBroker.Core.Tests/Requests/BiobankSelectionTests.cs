@@ -1,11 +1,11 @@
 using SampleBroker.Biobanks;
-using SampleBroker.Orchestration;
+using SampleBroker.Requests;
 
-namespace SampleBroker.Tests.Orchestration;
+namespace SampleBroker.Tests.Requests;
 
 /// <summary>Contract section 4: "A biobank is contacted when it is enabled and its sampleTypes (if any) overlap the request's";
 /// section 5: queryId is URL-safe and unique per request and biobank.</summary>
-public sealed class LoadEligibleBiobanksActivityTests
+public sealed class BiobankSelectionTests
 {
     [Theory]
     [InlineData(null, "blood-serum", true)]
@@ -21,7 +21,7 @@ public sealed class LoadEligibleBiobanksActivityTests
     {
         var biobank = Biobank(enabled: true, offered is null ? null : offered.Split(',', StringSplitOptions.RemoveEmptyEntries));
 
-        Assert.Equal(eligible, LoadEligibleBiobanksActivity.IsEligible(biobank, [wanted]));
+        Assert.Equal(eligible, BiobankSelection.IsEligible(biobank, [wanted]));
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class LoadEligibleBiobanksActivityTests
     {
         var biobank = Biobank(enabled: true, ["dna"]);
 
-        Assert.True(LoadEligibleBiobanksActivity.IsEligible(biobank, ["blood-serum", "cf-dna"]));
+        Assert.True(BiobankSelection.IsEligible(biobank, ["blood-serum", "cf-dna"]));
     }
 
     [Theory]
@@ -39,7 +39,7 @@ public sealed class LoadEligibleBiobanksActivityTests
     {
         var biobank = Biobank(enabled: false, offered is null ? null : [offered]);
 
-        Assert.False(LoadEligibleBiobanksActivity.IsEligible(biobank, ["blood-serum"]));
+        Assert.False(BiobankSelection.IsEligible(biobank, ["blood-serum"]));
     }
 
     [Fact]
@@ -49,15 +49,15 @@ public sealed class LoadEligibleBiobanksActivityTests
         var requestB = Guid.CreateVersion7().ToString("N");
         var ids = new[]
         {
-            LoadEligibleBiobanksActivity.QueryIdFor(requestA, "bb-torino"),
-            LoadEligibleBiobanksActivity.QueryIdFor(requestA, "bb-liege"),
-            LoadEligibleBiobanksActivity.QueryIdFor(requestB, "bb-torino"),
-            LoadEligibleBiobanksActivity.QueryIdFor(requestB, "bb-liege"),
+            BiobankSelection.QueryIdFor(requestA, "bb-torino"),
+            BiobankSelection.QueryIdFor(requestA, "bb-liege"),
+            BiobankSelection.QueryIdFor(requestB, "bb-torino"),
+            BiobankSelection.QueryIdFor(requestB, "bb-liege"),
         };
 
         Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9_-]+$", id));
         Assert.Equal(ids.Length, ids.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(ids[0], LoadEligibleBiobanksActivity.QueryIdFor(requestA, "bb-torino"));
+        Assert.Equal(ids[0], BiobankSelection.QueryIdFor(requestA, "bb-torino"));
     }
 
     private static BiobankRecord Biobank(bool enabled, IReadOnlyList<string>? sampleTypes) =>
