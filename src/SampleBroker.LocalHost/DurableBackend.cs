@@ -31,6 +31,11 @@ public static class DurableBackend
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddHostedService<TaskHubInitializer>();
+
+        // The worker holds a gRPC stream open to the sidecar in this same Kestrel, and Kestrel, stopped first,
+        // waits for open streams until the shutdown timeout: stopping every service at once lets the worker
+        // close its stream while Kestrel waits, so Ctrl-C ends the host in moments rather than 30 s.
+        builder.Services.Configure<HostOptions>(host => host.ServicesStopConcurrently = true);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         builder.Services.AddGrpc();
 
