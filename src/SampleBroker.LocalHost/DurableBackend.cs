@@ -85,6 +85,11 @@ public static class DurableBackend
             // Queries outlast it only with slow biobanks and many retries; a repeat carries the same
             // webhook-id, and the first stored outcome stands.
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("LocalHost:ActivityVisibilityTimeoutSeconds", 120)),
+
+            // Likewise for orchestration messages: the sidecar stops its dispatchers without waiting, so a
+            // message taken just before a stop or a crash is handed out again only after this time (the
+            // backend's default is 5 minutes). Episodes take milliseconds; a repeat is recognised and dropped.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("LocalHost:OrchestrationVisibilityTimeoutSeconds", 60)),
             LoggerFactory = loggerFactory,
         };
     }

@@ -46,4 +46,29 @@ public sealed class CrashRecoveryTests
         Assert.True(slow.Received.Count >= 2, $"the slow biobank was asked {slow.Received.Count} times");
         Assert.Single(slow.Received.Select(q => q.WebhookId).Distinct());
     }
+
+    [Fact]
+    public async Task Request_accepted_just_before_the_host_is_killed_completes_after_a_restart()
+    {
+        // Whatever the host had taken from its queues when it died (the orchestration's start, its first
+        // step's messages, a query) is handed out again after these timeouts; kept short for the test.
+        await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["LocalHost__ActivityVisibilityTimeoutSeconds"] = "5",
+            ["LocalHost__OrchestrationVisibilityTimeoutSeconds"] = "5",
+        });
+        using var api = new BrokerApi(host.BaseAddress);
+        await using var biobank = await FakeBiobank.AnsweringAsync(70);
+        await api.RegisterAsync("bb-one", biobank);
+        var apiKey = await api.CreateRequesterAsync("acme-dx");
+
+        var requestId = await api.SubmitAsync(apiKey, new { criteria = new { sampleTypes = new[] { "blood-serum" } }, quantity = 50, answerWithinSeconds = 300 });
+        await host.KillAsync();
+        await host.RestartAsync();
+        var result = await api.WaitUntilFinishedAsync(apiKey, requestId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        Assert.Equal(70, result.GetProperty("summary").GetProperty("totalAvailable").GetInt32());
+        Assert.Single(biobank.Received.Select(q => q.WebhookId).Distinct());
+    }
 }
