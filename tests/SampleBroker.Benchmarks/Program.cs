@@ -10,6 +10,7 @@ using SampleBroker.Testing;
 var biobankCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
 var answerDelay = TimeSpan.FromMilliseconds(500);
+var warmUp = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 
 // A benchmark sends more requests a minute than one organisation may.
 await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string> { ["SampleBroker__RequestsPerMinute"] = "100000" });
@@ -63,10 +64,19 @@ async Task WaitForOrchestrationEndAsync(string instanceId)
     throw new TimeoutException($"Orchestration {instanceId} did not end within 60 s.");
 }
 
-async Task<List<(double Total, double Post)>> SeriesAsync(bool alone)
+// CPU time the host has used so far (user + system, /proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms).
+double HostCpuMs()
+{
+    var fields = File.ReadAllText($"/proc/{host.ProcessId}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+}
+
+async Task<(List<(double Total, double Post)> Samples, double CpuMsPerRequest, double CpuShare)> SeriesAsync(bool alone)
 {
     var samples = new List<(double, double)>();
-    for (var i = 0; i < runs + 3; i++)
+    var cpuBefore = 0.0;
+    var clock = new Stopwatch();
+    for (var i = 0; i < runs + warmUp; i++)
     {
         var (total, post, requestId) = await MeasureOnceAsync();
         if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") is not null)
@@ -75,23 +85,37 @@ async Task<List<(double Total, double Post)>> SeriesAsync(bool alone)
         }
         if (alone)
         {
+            var windDown = Stopwatch.StartNew();
             await WaitForOrchestrationEndAsync(requestId);
+            if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") is not null)
+            {
+                Console.Write(string.Create(CultureInfo.InvariantCulture, $"(+{windDown.ElapsedMilliseconds}) "));
+            }
         }
 
-        // The first three warm up connection pools, the JIT and the task hub's partitions.
-        if (i >= 3)
+        // The first ones warm up connection pools, the JIT (tiered compilation recompiles hot code over the
+        // first seconds of load) and the task hub's partitions.
+        if (i >= warmUp)
         {
             samples.Add((total, post));
         }
+
+        if (i == warmUp - 1)
+        {
+            cpuBefore = HostCpuMs();
+            clock.Start();
+        }
     }
 
-    return samples;
+    var cpu = HostCpuMs() - cpuBefore;
+    return (samples, cpu / runs, cpu / clock.Elapsed.TotalMilliseconds);
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
 
-void Report(string title, List<(double Total, double Post)> samples)
+void Report(string title, (List<(double Total, double Post)> Samples, double CpuMsPerRequest, double CpuShare) series)
 {
+    var samples = series.Samples;
     var totals = samples.Select(s => s.Total).Order().ToList();
     var posts = samples.Select(s => s.Post).Order().ToList();
     var median = Percentile(totals, 0.5);
@@ -99,9 +123,11 @@ void Report(string title, List<(double Total, double Post)> samples)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  end to end ms: min {totals[0]:F0}  median {median:F0}  p90 {Percentile(totals, 0.9):F0}  max {totals[^1]:F0}  ({median / answerDelay.TotalMilliseconds:F2}x the answer time, target <= 1.25x)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  of which the POST: median {Percentile(posts, 0.5):F0} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  host CPU: {series.CpuMsPerRequest:F0} ms per request ({series.CpuShare * 100:F0}% of one core over the series, GET polling included)"));
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{biobankCount} biobanks answering in {answerDelay.TotalMilliseconds} ms, {runs} runs per series after 3 warm-up runs, GET polled every 50 ms"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{biobankCount} biobanks answering in {answerDelay.TotalMilliseconds} ms, {runs} runs per series after {warmUp} warm-up runs, GET polled every 50 ms"));
 Report("one request at a time (the previous orchestration has ended):", await SeriesAsync(alone: true));
 Report("back to back (the next POST as soon as the previous shows Completed):", await SeriesAsync(alone: false));
 var peakKb = File.ReadLines($"/proc/{host.ProcessId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) ?? "VmHWM: n/a";
