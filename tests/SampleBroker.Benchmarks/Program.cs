@@ -10,6 +10,7 @@ using SampleBroker.Testing;
 var biobankCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
 var answerDelay = TimeSpan.FromMilliseconds(500);
+var verbose = Environment.GetEnvironmentVariable("BENCH_VERBOSE") is not null;
 var warmUp = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
 
 // A benchmark sends more requests a minute than one organisation may.
@@ -79,7 +80,7 @@ async Task<(List<(double Total, double Post)> Samples, double CpuMsPerRequest, d
     for (var i = 0; i < runs + warmUp; i++)
     {
         var (total, post, requestId) = await MeasureOnceAsync();
-        if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") is not null)
+        if (verbose)
         {
             Console.Write(string.Create(CultureInfo.InvariantCulture, $"{total:F0} "));
         }
@@ -87,7 +88,7 @@ async Task<(List<(double Total, double Post)> Samples, double CpuMsPerRequest, d
         {
             var windDown = Stopwatch.StartNew();
             await WaitForOrchestrationEndAsync(requestId);
-            if (Environment.GetEnvironmentVariable("BENCH_VERBOSE") is not null)
+            if (verbose)
             {
                 Console.Write(string.Create(CultureInfo.InvariantCulture, $"(+{windDown.ElapsedMilliseconds}) "));
             }

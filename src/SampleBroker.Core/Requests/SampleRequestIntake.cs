@@ -69,13 +69,13 @@ public sealed class SampleRequestIntake(
             return new SubmitOutcome.Accepted(requestId, RequestStatus.Brokering, Created: true);
         }
 
-        // An idempotent repeat. If the first attempt stored the request but died before starting it, start it
-        // now with the biobanks it chose and any it did not get to write.
+        // An idempotent repeat (same id, same body, so `contacted` is chosen for it). If the first attempt stored
+        // the request but died before starting it, start it now with the biobanks it chose and any it did not
+        // get to write or that joined since.
         var (stored, offers) = (await store.GetAsync(requestId, cancellationToken).ConfigureAwait(false))!.Value;
         if (stored.Status == RequestStatus.Brokering && await durable.GetInstanceAsync(requestId, cancellationToken).ConfigureAwait(false) is null)
         {
-            var chosenBefore = offers.Select(o => o.BiobankId).ToHashSet(StringComparer.Ordinal);
-            var all = offers.Concat((await selection.ChooseAsync(stored, cancellationToken).ConfigureAwait(false)).Where(o => !chosenBefore.Contains(o.BiobankId))).ToList();
+            var all = offers.UnionBy(contacted, o => o.BiobankId, StringComparer.Ordinal).ToList();
             await store.AddContactedAsync(requestId, all, cancellationToken).ConfigureAwait(false);
             await StartAsync(durable, stored, all, cancellationToken).ConfigureAwait(false);
             logger.LogWarning("Sample request {RequestId} was stored but not started; started it on redelivery", requestId);

@@ -120,12 +120,6 @@ public sealed class SampleRequestStore(BrokerTables tables)
         return request is null ? null : (request, offers);
     }
 
-    public async Task<SampleRequestRecord?> GetRequestAsync(string requestId, CancellationToken cancellationToken)
-    {
-        var row = await tables.Requests.GetEntityIfExistsAsync<TableEntity>(requestId, RequestRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is { } entity ? ToRequest(entity) : null;
-    }
-
     /// <summary>One contacted biobank's row of a request, by point read.</summary>
     public async Task<BiobankOffer?> GetOfferAsync(string requestId, string biobankId, CancellationToken cancellationToken)
     {

@@ -8,6 +8,7 @@ using Moq;
 using SampleBroker.Biobanks;
 using SampleBroker.Orchestration;
 using SampleBroker.Requests;
+using SampleBroker.Testing;
 
 namespace SampleBroker.Tests.Requests;
 
@@ -29,14 +30,11 @@ public sealed class SampleRequestIntakeTests : IAsyncLifetime
 
     public SampleRequestIntakeTests()
     {
-        var storage = Environment.GetEnvironmentVariable("SAMPLEBROKER_TEST_STORAGE") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("SAMPLEBROKER_TEST_STORAGE is not set. Run the tests with 'bash infra/local/test.sh'.");
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["AzureWebJobsStorage"] = storage,
-                ["SampleBroker:StoragePrefix"] = "t" + Guid.NewGuid().ToString("N")[..10],
+                ["AzureWebJobsStorage"] = TestStorage.ConnectionString,
+                ["SampleBroker:StoragePrefix"] = TestStorage.UniqueName("t"),
                 ["SampleBroker:SeedDemoData"] = "false",
             })
             .Build();
