@@ -62,10 +62,13 @@ public static class DurableBackend
 
     /// <summary>
     /// Tuned for one node on Azurite (measured numbers in the README): activities are not capped at the
-    /// default 10, queues are polled at least every 50 ms, one partition (one control queue: one node
-    /// gains nothing from more, and each is polled when idle), and no app lease delays a restart after a
-    /// crash. The <c>LocalHost</c> configuration section overrides each of these. A task hub keeps the
-    /// partition count it was created with in mind: change it only together with the task hub name.
+    /// default 10, one partition (one control queue: one node gains nothing from more, and each is polled
+    /// when idle), and no app lease delays a restart after a crash. Every message this host sends wakes
+    /// the poller of its queue at once, so idle queues are polled only once a second: sooner polling
+    /// made no request faster and kept Azurite and the host busy at idle. Only a durable timer's message
+    /// waits for a poll: timers (deadlines, retry waits) are seen up to a second after they fall due. The <c>LocalHost</c>
+    /// configuration section overrides each of these. A task hub keeps the partition count it was
+    /// created with in mind: change it only together with the task hub name.
     /// </summary>
     private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
     {
@@ -76,7 +79,7 @@ public static class DurableBackend
             StorageAccountClientProvider = new StorageAccountClientProvider(connection),
             MaxConcurrentTaskActivityWorkItems = configuration.GetValue("LocalHost:MaxConcurrentActivities", 200),
             MaxConcurrentTaskOrchestrationWorkItems = configuration.GetValue("LocalHost:MaxConcurrentOrchestrations", 100),
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 50)),
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 1000)),
             UseAppLease = false,
             PartitionCount = configuration.GetValue("LocalHost:PartitionCount", 1),
 
