@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
@@ -35,16 +36,19 @@ internal sealed record AzuriteFloor(double SendMs, double ReceiveMs, double Dele
             for (var pass = 0; pass < Passes; pass++)
             {
                 var send = await PerOperationAsync(_ => queue.SendMessageAsync("""{"TaskMessage":{"Event":{"EventType":"TaskScheduled"}}}"""));
-                var received = new System.Collections.Concurrent.ConcurrentQueue<(string Id, string Receipt)>();
+                var received = new ConcurrentQueue<(string Id, string Receipt)>();
                 var receive = await PerOperationAsync(async _ =>
                 {
-                    var message = (await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(5))).Value;
+                    var message = (await queue.ReceiveMessageAsync(TimeSpan.FromMinutes(5))).Value
+                        ?? throw new InvalidOperationException("Azurite returned no message although every one sent is visible.");
                     received.Enqueue((message.MessageId, message.PopReceipt));
                 });
                 var delete = await PerOperationAsync(async _ =>
                 {
-                    received.TryDequeue(out var m);
-                    await queue.DeleteMessageAsync(m.Id, m.Receipt);
+                    if (received.TryDequeue(out var m))
+                    {
+                        await queue.DeleteMessageAsync(m.Id, m.Receipt);
+                    }
                 });
                 var read = await PerOperationAsync(_ => table.GetEntityAsync<TableEntity>("biobank", "row"));
                 best = new AzuriteFloor(Math.Min(best.SendMs, send), Math.Min(best.ReceiveMs, receive), Math.Min(best.DeleteMs, delete), Math.Min(best.TableReadMs, read));
