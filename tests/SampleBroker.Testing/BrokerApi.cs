@@ -55,10 +55,14 @@ public sealed class BrokerApi(Uri baseAddress) : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>Polls the request every 50 ms until it leaves <c>Brokering</c>.</summary>
+    /// <summary>
+    /// Reads the request every 50 ms, on a fixed cadence as a client's timer sends them (not 50 ms after
+    /// each answer), until it leaves <c>Brokering</c>.
+    /// </summary>
     public async Task<JsonElement> WaitUntilFinishedAsync(string apiKey, string requestId, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
+        using var every50Ms = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         while (true)
         {
             var request = await GetAsync(apiKey, requestId);
@@ -72,7 +76,7 @@ public sealed class BrokerApi(Uri baseAddress) : IDisposable
                 throw new TimeoutException($"Request {requestId} still Brokering after {timeout}: {request}");
             }
 
-            await Task.Delay(50);
+            await every50Ms.WaitForNextTickAsync();
         }
     }
 
