@@ -66,9 +66,9 @@ public static class DurableBackend
     /// when idle), and no app lease delays a restart after a crash. Every message this host sends wakes
     /// the poller of its queue at once, so idle queues are polled only once a second: sooner polling
     /// made no request faster and kept Azurite and the host busy at idle. Only a durable timer's message
-    /// waits for a poll: timers (deadlines, retry waits) are seen up to a second after they fall due. The <c>LocalHost</c>
-    /// configuration section overrides each of these. A task hub keeps the partition count it was
-    /// created with in mind: change it only together with the task hub name.
+    /// waits for a poll: timers (deadlines, retry waits) are seen up to a second after they fall due.
+    /// The <c>LocalHost</c> configuration section overrides each of these. A task hub keeps the partition
+    /// count it was created with in mind: change it only together with the task hub name.
     /// </summary>
     private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
     {

@@ -88,8 +88,9 @@ public sealed class BrokeringFunctionsTests : IDisposable
     }
 
     /// <summary>
-    /// Each activity reads its request; with an empty account it reports it missing. That read, and the message,
-    /// show the wrapper resolved the activity and handed it the trigger's input.
+    /// Each activity reads its request (the query activity: the biobank's row in it); with an empty account it
+    /// reports what is missing. That read, and the message, show the wrapper resolved the activity and handed it
+    /// the trigger's input.
     /// </summary>
     private void AssertRanOnRequest(InvalidOperationException e, string? message = null)
     {
