@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317,SC2016  # trap handlers run indirectly; node -e programs are single-quoted
 # Runs every test of SampleBroker.sln against a private Azurite on ports 10100-10102 (so it never
-# collides with a running run.sh), in a fresh temporary folder that is removed afterwards.
+# collides with a running run.sh; SB_TEST_PORT_BASE moves them), in a fresh temporary folder that is removed afterwards.
 # Usage: bash infra/local/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Webhook]
 # Prints a last line "N passed, N failed, N skipped" computed from the TRX results.
 set -euo pipefail
@@ -22,9 +22,10 @@ if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
-BLOB_PORT=10100
-QUEUE_PORT=10101
-TABLE_PORT=10102
+# SB_TEST_PORT_BASE moves the three ports (blob, queue, table) so two checkouts can test at once.
+BLOB_PORT="${SB_TEST_PORT_BASE:-10100}"
+QUEUE_PORT=$((BLOB_PORT + 1))
+TABLE_PORT=$((BLOB_PORT + 2))
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/samplebroker-test.XXXXXX")"
 cleanup() {
