@@ -56,6 +56,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubmitRateLimiter>();
         services.AddSingleton<QueueIntake>();
         services.AddSingleton<DemoDataSeeder>();
+        services.AddSingleton<Monitoring.AuditLog>();
 
         services.AddSingleton<HealthHandler>();
         services.AddSingleton<OrganisationHandlers>();

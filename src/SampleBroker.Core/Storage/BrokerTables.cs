@@ -20,6 +20,7 @@ public sealed class BrokerTables
         Idempotency = service.GetTableClient(prefix + "Idempotency");
         BiobankHealth = service.GetTableClient(prefix + "BiobankHealth");
         DataProtectionKeys = service.GetTableClient(prefix + "DataProtectionKeys");
+        Audit = service.GetTableClient(prefix + "Audit");
     }
 
     public TableServiceClient Service { get; }
@@ -45,7 +46,10 @@ public sealed class BrokerTables
     /// <summary>The Data Protection key ring that encrypts the secrets at rest.</summary>
     public TableClient DataProtectionKeys { get; }
 
-    public IEnumerable<TableClient> All => [Organisations, ApiKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys];
+    /// <summary>The append-only audit log, newest first (contract section 7).</summary>
+    public TableClient Audit { get; }
+
+    public IEnumerable<TableClient> All => [Organisations, ApiKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys, Audit];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {
