@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<EndpointPolicy>();
         services.AddSingleton<SampleRequestValidator>();
+        services.AddSingleton<RequestLifecycle>();
         services.AddSingleton<SampleRequestIntake>();
         services.AddSingleton<SubmitRateLimiter>();
         services.AddSingleton<QueueIntake>();
@@ -63,6 +64,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BiobankHandlers>();
         services.AddSingleton<BiobankAnswerHandlers>();
         services.AddSingleton<SampleRequestHandlers>();
+        services.AddSingleton<AdminRequestHandlers>();
+        services.AddSingleton<RequestReconciler>();
+        services.AddSingleton<RetentionSweeper>();
 
         services.AddSingleton<BiobankClient>();
         services.AddHttpClient(BiobankClient.HttpClientName)
@@ -73,6 +77,7 @@ public static class ServiceCollectionExtensions
 
         services.AddTransient<BrokerSampleRequestOrchestrator>();
         services.AddSingleton<BiobankSelection>();
+        services.AddTransient<BeginBrokeringActivity>();
         services.AddTransient<QueryBiobankActivity>();
         services.AddTransient<CompleteSampleRequestActivity>();
         services.AddTransient<SendCompletionCallbackActivity>();

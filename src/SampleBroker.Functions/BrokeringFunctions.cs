@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using SampleBroker.Orchestration;
+using SampleBroker.Requests;
 
 namespace SampleBroker.Functions;
 
@@ -15,15 +16,19 @@ public static class BrokeringFunctions
     private static readonly BrokerSampleRequestOrchestrator Orchestrator = new();
 
     [Function(TaskNames.BrokerSampleRequest)]
-    public static Task<string> BrokerSampleRequest([OrchestrationTrigger] TaskOrchestrationContext context) =>
+    public static Task<RequestEnd> BrokerSampleRequest([OrchestrationTrigger] TaskOrchestrationContext context) =>
         Orchestrator.RunAsync(context, context.GetInput<BrokeringInput>()!);
+
+    [Function(TaskNames.BeginBrokering)]
+    public static Task<bool> BeginBrokering([ActivityTrigger] BeginBrokeringInput input, string instanceId, FunctionContext executionContext) =>
+        Activity<BeginBrokeringActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.BeginBrokering, instanceId), input);
 
     [Function(TaskNames.QueryBiobank)]
     public static Task<QueryResult> QueryBiobank([ActivityTrigger] QueryInput input, string instanceId, FunctionContext executionContext) =>
         Activity<QueryBiobankActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.QueryBiobank, instanceId), input);
 
     [Function(TaskNames.CompleteSampleRequest)]
-    public static Task<string> CompleteSampleRequest([ActivityTrigger] CompletionInput input, string instanceId, FunctionContext executionContext) =>
+    public static Task<RequestEnd> CompleteSampleRequest([ActivityTrigger] CompletionInput input, string instanceId, FunctionContext executionContext) =>
         Activity<CompleteSampleRequestActivity>(executionContext).RunAsync(new ActivityContext(TaskNames.CompleteSampleRequest, instanceId), input);
 
     [Function(TaskNames.SendCompletionCallback)]

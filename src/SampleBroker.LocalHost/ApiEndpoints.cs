@@ -34,6 +34,12 @@ public static class ApiEndpoints
         api.MapGet(ApiRoutes.SampleRequests, (HttpRequest req, [FromServices] SampleRequestHandlers h) => h.ListAsync(req));
         api.MapGet(ApiRoutes.SampleRequest, (HttpRequest req, string requestId, [FromServices] SampleRequestHandlers h) => h.GetAsync(req, requestId));
         api.MapPost(ApiRoutes.SampleRequestCancel, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] SampleRequestHandlers h) => h.CancelAsync(req, requestId, durable));
+
+        api.MapGet(ApiRoutes.AdminSampleRequests, (HttpRequest req, [FromServices] AdminRequestHandlers h) => h.ListAsync(req));
+        api.MapGet(ApiRoutes.AdminSampleRequest, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.GetAsync(req, requestId, durable));
+        api.MapPost(ApiRoutes.AdminSampleRequestTerminate, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.TerminateAsync(req, requestId, durable));
+        api.MapPost(ApiRoutes.AdminSampleRequestRestart, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.RestartAsync(req, requestId, durable));
+        api.MapDelete(ApiRoutes.AdminSampleRequest, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.PurgeAsync(req, requestId, durable));
         return app;
     }
 }

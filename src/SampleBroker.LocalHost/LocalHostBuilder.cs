@@ -31,6 +31,7 @@ public static class LocalHostBuilder
         builder.AddLocalDurableBackend();
         builder.Services.AddSingleton(QueueSettings.FromHostJson(builder.Environment.ContentRootPath));
         builder.Services.AddHostedService<QueueListener>();
+        builder.Services.AddHostedService<MaintenanceLoops>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

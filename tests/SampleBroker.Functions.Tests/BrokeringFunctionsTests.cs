@@ -48,12 +48,15 @@ public sealed class BrokeringFunctionsTests : IDisposable
             .ReturnsAsync((TaskName _, object? q, TaskOptions? _) => new QueryResult(((QueryInput)q!).BiobankId, BiobankOutcome.Available, AwaitingCallback: false));
         context.Setup(c => c.CreateTimer(Deadline, It.IsAny<CancellationToken>())).Returns(never);
         context.Setup(c => c.WaitForExternalEvent<string>(TaskNames.CancelEvent, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<string>().Task);
-        context.Setup(c => c.CallActivityAsync<string>(It.Is<TaskName>(n => n.Name == TaskNames.CompleteSampleRequest), It.IsAny<CompletionInput>(), It.IsAny<TaskOptions?>()))
-            .ReturnsAsync("Completed");
+        context.Setup(c => c.CallActivityAsync<bool>(It.Is<TaskName>(n => n.Name == TaskNames.BeginBrokering), It.IsAny<BeginBrokeringInput>(), It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(true);
+        var completed = new RequestEnd(RequestStatus.Completed, EndReason.AllAnswered);
+        context.Setup(c => c.CallActivityAsync<RequestEnd>(It.Is<TaskName>(n => n.Name == TaskNames.CompleteSampleRequest), It.IsAny<CompletionInput>(), It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(completed);
 
         var result = await BrokeringFunctions.BrokerSampleRequest(context.Object);
 
-        Assert.Equal("Completed", result);
+        Assert.Equal(completed, result);
         foreach (var target in targets)
         {
             context.Verify(
@@ -63,8 +66,8 @@ public sealed class BrokeringFunctionsTests : IDisposable
         }
 
         context.Verify(
-            c => c.CallActivityAsync<string>(
-                It.Is<TaskName>(n => n.Name == TaskNames.CompleteSampleRequest), new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline), It.IsAny<TaskOptions?>()),
+            c => c.CallActivityAsync<RequestEnd>(
+                It.Is<TaskName>(n => n.Name == TaskNames.CompleteSampleRequest), new CompletionInput(RequestId, 1, CancelSignalled: false), It.IsAny<TaskOptions?>()),
             Times.Once);
     }
 
@@ -82,7 +85,7 @@ public sealed class BrokeringFunctionsTests : IDisposable
     public async Task Complete_sample_request_trigger_runs_the_activity_from_DI_on_the_given_input()
     {
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            BrokeringFunctions.CompleteSampleRequest(new CompletionInput(RequestId, Ending.Cancelled), "instance-1", functionContext.Object));
+            BrokeringFunctions.CompleteSampleRequest(new CompletionInput(RequestId, 1, CancelSignalled: true), "instance-1", functionContext.Object));
 
         AssertRanOnRequest(e);
     }

@@ -1,8 +1,8 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Http;
+using SampleBroker.Monitoring;
 using SampleBroker.Orchestration;
 using SampleBroker.Protocol.Webhooks;
 using SampleBroker.Requests;
@@ -14,9 +14,10 @@ namespace SampleBroker.Biobanks;
 /// accepted with <c>202</c> (contract section 5, "Answer"). Checks run in the contract's order:
 /// signature, biobank and query, redelivery, body, request still brokering, query unanswered.
 /// </summary>
-public sealed partial class BiobankAnswerHandlers(
+public sealed class BiobankAnswerHandlers(
     BiobankStore biobanks,
     SampleRequestStore requests,
+    AuditLog audit,
     TimeProvider time,
     ILogger<BiobankAnswerHandlers> logger)
 {
@@ -48,14 +49,15 @@ public sealed partial class BiobankAnswerHandlers(
         var messageId = request.Headers[WebhookHeaders.Id].ToString();
         var verification = WebhookSigner.Verify(
             messageId, request.Headers[WebhookHeaders.Timestamp], request.Headers[WebhookHeaders.Signature], raw, biobank.SigningSecrets, time.GetUtcNow());
+        var parsed = QueryId.TryParse(queryId, out var query) && query.BiobankId == biobankId ? query : (QueryId?)null;
         if (verification != WebhookVerificationResult.Valid)
         {
             logger.LogWarning("Callback for {BiobankId} rejected: {Verification}", biobankId, verification);
+            await NoteAsync(parsed, biobankId, TimelineEvents.SignatureRejected, AuditActions.SignatureRejected, verification.ToString(), ct).ConfigureAwait(false);
             return Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature or timestamp is missing or invalid.");
         }
 
-        var requestId = RequestIdOf(queryId, biobankId);
-        var found = requestId is null ? null : await requests.GetAsync(requestId, ct).ConfigureAwait(false);
+        var found = parsed is { } q ? await requests.GetAsync(q.RequestId, ct).ConfigureAwait(false) : null;
         var pending = found?.Offers.SingleOrDefault(o => o.BiobankId == biobankId && o.QueryId == queryId);
         if (found is not { } f || pending is null)
         {
@@ -74,14 +76,16 @@ public sealed partial class BiobankAnswerHandlers(
         }
 
         var now = time.GetUtcNow();
-        if (Aggregation.View(f.Request, f.Offers).Status != RequestStatus.Brokering || now > f.Request.Deadline)
+        if (RequestLifecycle.Shown(f.Request, f.Offers).Status != RequestStatus.Brokering || now > f.Request.Deadline)
         {
             logger.LogInformation("Late answer from {BiobankId} to {QueryId} after the request ended", biobankId, queryId);
+            await NoteAsync(parsed, biobankId, TimelineEvents.LateAnswer, AuditActions.LateAnswer, "after the request ended; not counted", ct).ConfigureAwait(false);
             return Problems.Status(StatusCodes.Status410Gone, "The sample request is no longer brokering; the answer was not counted.");
         }
 
         if (pending.IsFinal)
         {
+            await NoteAsync(parsed, biobankId, TimelineEvents.DuplicateAnswer, null, "a second answer; the first stands", ct).ConfigureAwait(false);
             return Problems.Conflict("This query has an answer already; the first answer stands.");
         }
 
@@ -92,7 +96,7 @@ public sealed partial class BiobankAnswerHandlers(
             LatencyMs = latency,
             AnswerMessageId = messageId,
         };
-        var stored = await requests.RecordOutcomeAsync(f.Request.RequestId, offer, ct).ConfigureAwait(false);
+        var stored = await requests.RecordOutcomeAsync(f.Request.RequestId, offer, [Orchestration.QueryBiobankActivity.Received(offer, now) with { Detail = "by callback: " + Orchestration.QueryBiobankActivity.Received(offer, now).Detail }], ct).ConfigureAwait(false);
         if (stored.AnswerMessageId != messageId)
         {
             // Settled in between: by another answer, or as TimedOut/Cancelled when the request ended.
@@ -103,25 +107,39 @@ public sealed partial class BiobankAnswerHandlers(
 
         try
         {
-            await durable.RaiseEventAsync(f.Request.RequestId, TaskNames.AnswerEvent(queryId), stored.Outcome.ToString(), ct).ConfigureAwait(false);
+            await durable.RaiseEventAsync(f.Request.InstanceId, TaskNames.AnswerEvent(queryId), stored.Outcome.ToString(), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The answer is stored either way; without the event the branch ends at the deadline.
-            logger.LogWarning("Could not signal the orchestration of {RequestId}: {Reason}", f.Request.RequestId, e.Message);
+            // The answer is stored either way; the reconciler raises the event again for a request whose answers are all in.
+            logger.LogWarning(e, "Could not signal the orchestration of {RequestId}", f.Request.RequestId);
         }
 
         logger.LogInformation("Callback answer from {BiobankId} to {QueryId}: {Outcome}", biobankId, queryId, stored.Outcome);
         return TypedResults.Ok(new AnswerAccepted(queryId, stored.Outcome));
     });
 
-    /// <summary>The request a query id belongs to, when the id is one the broker issued to this biobank.</summary>
-    public static string? RequestIdOf(string? queryId, string biobankId)
+    /// <summary>
+    /// Notes on the query's timeline (when the query id names a request) and, for what staff must see
+    /// across requests, in the audit log. A fault in noting never changes the answer to the biobank.
+    /// </summary>
+    private async Task NoteAsync(QueryId? query, string biobankId, string timelineEvent, string? auditAction, string detail, CancellationToken ct)
     {
-        var match = queryId is null ? Match.Empty : QueryIdPattern().Match(queryId);
-        return match.Success && match.Groups[2].Value == biobankId ? match.Groups[1].Value : null;
-    }
+        try
+        {
+            if (query is { } q && await requests.GetRequestRowAsync(q.RequestId, ct).ConfigureAwait(false) is not null)
+            {
+                await requests.AppendTimelineAsync(q.RequestId, [new TimelineEntry(time.GetUtcNow(), timelineEvent, biobankId, detail)], ct).ConfigureAwait(false);
+            }
 
-    [GeneratedRegex(@"^q_([0-9a-f]{32})_([a-z0-9][a-z0-9-]{1,62})\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex QueryIdPattern();
+            if (auditAction is not null)
+            {
+                await audit.RecordAsync("biobank:" + biobankId, auditAction, query is { } t ? RequestLifecycle.Target(t.RequestId) : "biobank:" + biobankId, detail, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (!StorageGuard.IsStorageOutage(e) && e is Azure.RequestFailedException)
+        {
+            logger.LogWarning(e, "Could not note {Event} for {BiobankId}", timelineEvent, biobankId);
+        }
+    }
 }

@@ -27,6 +27,15 @@ public sealed class SampleBrokerOptions
     /// <summary>The first wait before a failed completion callback is retried; it doubles up to an hour, for 24 hours.</summary>
     public int CompletionCallbackFirstRetrySeconds { get; set; } = 30;
 
+    /// <summary>How many days after it finished a request's orchestration history is purged (the request and its timeline stay).</summary>
+    public int HistoryRetentionDays { get; set; } = 30;
+
+    /// <summary>How many hours an <c>Idempotency-Key</c> is remembered.</summary>
+    public int IdempotencyRetentionHours { get; set; } = 72;
+
+    /// <summary>Seconds between two passes of the reconciler on the local host (the Functions app's timer runs every 30 s).</summary>
+    public int ReconcileIntervalSeconds { get; set; } = 30;
+
     /// <summary>Prefix of every table the broker owns, so several brokers can share an account (tests do).</summary>
     public string StoragePrefix { get; set; } = "sb";
 

@@ -45,5 +45,10 @@ public static class ApiCatalog
         new("GET", ApiRoutes.SampleRequests, "listSampleRequests", "The caller's own requests, newest first.", Access.Requester, null, "SampleRequestPage", [200, 400, 401, 403], ["status", "reference", "top", "continuationToken"]),
         new("GET", ApiRoutes.SampleRequest, "getSampleRequest", "The one-stop-shop answer: every contacted biobank, summary and allocation.", Access.RequesterOrStaff, null, "SampleRequest", [200, 401, 404]),
         new("POST", ApiRoutes.SampleRequestCancel, "cancelSampleRequest", "Cancel a request that is still brokering; answers received so far are kept.", Access.Requester, null, "SubmitAccepted", [202, 401, 403, 404, 409]),
+        new("GET", ApiRoutes.AdminSampleRequests, "adminListSampleRequests", "Every organisation's requests, newest first; overdue=true: still brokering 60 s after the deadline.", Access.Staff, null, "SampleRequestPage", [200, 400, 401, 403], ["status", "organisationId", "createdFrom", "createdTo", "overdue", "top", "continuationToken"]),
+        new("GET", ApiRoutes.AdminSampleRequest, "adminGetSampleRequest", "A request with its orchestration's state and its timeline, oldest first.", Access.Staff, null, "AdminSampleRequest", [200, 400, 401, 403, 404]),
+        new("POST", ApiRoutes.AdminSampleRequestTerminate, "terminateSampleRequest", "Stop a request that is brokering: it becomes Cancelled; answers so far are kept.", Access.Staff, null, "SubmitAccepted", [202, 400, 401, 403, 404, 409]),
+        new("POST", ApiRoutes.AdminSampleRequestRestart, "restartSampleRequest", "Broker a Failed request again: only the biobanks without a valid answer, with a new deadline.", Access.Staff, null, "SubmitAccepted", [202, 400, 401, 403, 404, 409]),
+        new("DELETE", ApiRoutes.AdminSampleRequest, "purgeSampleRequest", "Purge a finished request's orchestration history and stored result; the audit log keeps the fact.", Access.Staff, null, null, [204, 400, 401, 403, 404, 409]),
     ];
 }

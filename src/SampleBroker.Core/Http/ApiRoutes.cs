@@ -19,4 +19,28 @@ public static class ApiRoutes
     public const string SampleRequests = "v1/sample-requests";
     public const string SampleRequest = "v1/sample-requests/{requestId}";
     public const string SampleRequestCancel = "v1/sample-requests/{requestId}/cancel";
+    public const string AdminSampleRequests = "v1/admin/sample-requests";
+    public const string AdminSampleRequest = "v1/admin/sample-requests/{requestId}";
+    public const string AdminSampleRequestTerminate = "v1/admin/sample-requests/{requestId}/terminate";
+    public const string AdminSampleRequestRestart = "v1/admin/sample-requests/{requestId}/restart";
+
+    /// <summary>The absolute path of a route: its template under <c>/api</c> with the given values in its parameters.</summary>
+    public static string Path(string template, params (string Name, string Value)[] values)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(values);
+        var path = template;
+        foreach (var (name, value) in values)
+        {
+            path = path.Replace("{" + name + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
+        }
+
+        return "/" + Prefix + "/" + path;
+    }
+
+    /// <summary>Where a request is read: the <c>Location</c> of a submission.</summary>
+    public static string SampleRequestPath(string requestId) => Path(SampleRequest, ("requestId", requestId));
+
+    /// <summary>Where a biobank posts its later answer to a query.</summary>
+    public static string BiobankAnswerPath(string biobankId, string queryId) => Path(BiobankAnswer, ("biobankId", biobankId), ("queryId", queryId));
 }

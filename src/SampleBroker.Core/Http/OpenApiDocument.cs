@@ -215,9 +215,34 @@ public static partial class OpenApiDocument
                 "criteria", "quantity"),
             ["SubmitAccepted"] = Obj(new JsonObject { ["requestId"] = Str(), ["status"] = Enum(statuses) }),
             ["SampleRequest"] = Obj(full),
+            ["AdminSampleRequest"] = Obj(AdminDetail(full)),
             ["SampleRequestPage"] = Obj(new JsonObject { ["items"] = ArrayOf(Obj(RequestProperties())), ["continuationToken"] = new JsonObject { ["type"] = "string", ["nullable"] = true } }),
         };
     }
+
+    /// <summary>The staff detail: the request plus its orchestration and its timeline (contract section 7).</summary>
+    private static JsonObject AdminDetail(JsonObject full)
+    {
+        var detail = (JsonObject)full.DeepClone();
+        var nullableString = new JsonObject { ["type"] = "string", ["nullable"] = true };
+        detail["orchestration"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["nullable"] = true,
+            ["properties"] = new JsonObject
+            {
+                ["instanceId"] = Str(), ["runtimeStatus"] = Str(), ["createdAt"] = Str(), ["lastUpdatedAt"] = Str(), ["customStatus"] = new JsonObject { ["nullable"] = true },
+            },
+        };
+        detail["timeline"] = ArrayOf(Obj(new JsonObject
+        {
+            ["at"] = Str(), ["event"] = Enum(TimelineNames()), ["biobankId"] = nullableString.DeepClone(), ["detail"] = nullableString.DeepClone(),
+        }));
+        return detail;
+    }
+
+    private static IEnumerable<string> TimelineNames() =>
+        typeof(Monitoring.TimelineEvents).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
 
     [GeneratedRegex(@"\{([A-Za-z]+)\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex RouteParameter();

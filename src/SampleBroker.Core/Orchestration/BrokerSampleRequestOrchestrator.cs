@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
+using SampleBroker.Requests;
 
 namespace SampleBroker.Orchestration;
 
@@ -8,17 +9,29 @@ namespace SampleBroker.Orchestration;
 /// biobank never holds up the rest, and ends when every biobank has answered, the deadline passes or
 /// the request is cancelled. Everything it learns is stored by its activities as it happens.
 /// </summary>
-public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<BrokeringInput, string>
+public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<BrokeringInput, RequestEnd>
 {
     private static readonly TaskOptions StorageRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(2), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
 
-    public override async Task<string> RunAsync(TaskOrchestrationContext context, BrokeringInput input)
+    /// <summary>The longest wait between two tries of the ending while storage keeps failing.</summary>
+    private static readonly TimeSpan MaxEndingRetryWait = TimeSpan.FromMinutes(5);
+
+    public override async Task<RequestEnd> RunAsync(TaskOrchestrationContext context, BrokeringInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var logger = context.CreateReplaySafeLogger<BrokerSampleRequestOrchestrator>();
-        Ending ending;
+
+        // NewGuid is replay-safe and differs between two executions of one instance id: the execution's own token.
+        var token = context.NewGuid().ToString("N");
+        if (!await context.CallActivityAsync<bool>(TaskNames.BeginBrokering, new BeginBrokeringInput(input.RequestId, input.Generation, token), StorageRetry))
+        {
+            logger.LogWarning("Sample request {RequestId}: another execution brokers generation {Generation}; this one ends", input.RequestId, input.Generation);
+            return RequestEnd.Superseded;
+        }
+
+        bool cancelSignalled;
         using (var timers = new CancellationTokenSource())
         {
             var deadline = UntilDeadlineAsync(context, input.DeadlineUtc, timers.Token);
@@ -26,20 +39,41 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
             var answered = Task.WhenAll(input.Targets.Select(t => QueryAsync(context, input, t, timers.Token)));
 
             var first = await Task.WhenAny(answered, deadline, cancelled);
-            ending = first == cancelled ? Ending.Cancelled : Ending.AllAnsweredOrDeadline;
+            cancelSignalled = first == cancelled;
 
             // Outstanding timers and event waits are of no use once the request ends.
             timers.Cancel();
         }
 
-        var status = await context.CallActivityAsync<string>(TaskNames.CompleteSampleRequest, new CompletionInput(input.RequestId, ending), StorageRetry);
-        logger.LogInformation("Sample request {RequestId} ended {Status}", input.RequestId, status);
-        if (input.Callback is { } plan)
+        var end = await EndAsync(context, new CompletionInput(input.RequestId, input.Generation, cancelSignalled));
+        logger.LogInformation("Sample request {RequestId} ended {Status} ({Reason})", input.RequestId, end.Status, end.Reason);
+        if (input.Callback is { } plan && end != RequestEnd.Superseded)
         {
             await NotifyRequesterAsync(context, input.RequestId, plan);
         }
 
-        return status;
+        return end;
+    }
+
+    /// <summary>
+    /// Stores the ending, retrying on durable timers with backoff for as long as storage keeps failing:
+    /// a request must never stay brokering because the ending could not be written for a while.
+    /// </summary>
+    private static async Task<RequestEnd> EndAsync(TaskOrchestrationContext context, CompletionInput input)
+    {
+        var wait = TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await context.CallActivityAsync<RequestEnd>(TaskNames.CompleteSampleRequest, input, StorageRetry);
+            }
+            catch (TaskFailedException)
+            {
+                await context.CreateTimer(context.CurrentUtcDateTime + wait, CancellationToken.None);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxEndingRetryWait.Ticks));
+            }
+        }
     }
 
     /// <summary>
@@ -76,7 +110,7 @@ public sealed class BrokerSampleRequestOrchestrator : TaskOrchestrator<Brokering
         {
             var result = await context.CallActivityAsync<QueryResult>(
                 TaskNames.QueryBiobank,
-                new QueryInput(input.RequestId, target.BiobankId, target.QueryId, input.DeadlineUtc, input.Criteria, input.Quantity),
+                new QueryInput(input.RequestId, target.BiobankId, target.QueryId, input.DeadlineUtc, input.Criteria, input.Quantity) { Generation = input.Generation },
                 StorageRetry);
             if (result.AwaitingCallback)
             {

@@ -10,6 +10,7 @@ public static class DurableTaskRegistryExtensions
         ArgumentNullException.ThrowIfNull(registry);
         return registry
             .AddOrchestrator<BrokerSampleRequestOrchestrator>(TaskNames.BrokerSampleRequest)
+            .AddActivity<BeginBrokeringActivity>(TaskNames.BeginBrokering)
             .AddActivity<QueryBiobankActivity>(TaskNames.QueryBiobank)
             .AddActivity<CompleteSampleRequestActivity>(TaskNames.CompleteSampleRequest)
             .AddActivity<SendCompletionCallbackActivity>(TaskNames.SendCompletionCallback);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SampleBroker.Biobanks;
 using SampleBroker.Configuration;
+using SampleBroker.Http;
+using SampleBroker.Monitoring;
 using SampleBroker.Protocol;
 using SampleBroker.Requests;
 
@@ -38,7 +40,7 @@ public sealed class QueryBiobankActivity(
                 ?? throw new InvalidOperationException($"Biobank {input.BiobankId} was not contacted for {input.RequestId}.");
             return row.IsFinal
                 ? new QueryResult(input.BiobankId, row.Outcome, AwaitingCallback: false)
-                : await RecordAsync(input, BiobankAnswerReader.Failed(row, "biobank was removed from the registry", time.GetUtcNow(), null));
+                : await RecordAsync(input, BiobankAnswerReader.Failed(row, "biobank was removed from the registry", time.GetUtcNow(), null), []);
         }
 
         var pending = BiobankOffer.Pending(biobank.BiobankId, biobank.Name, biobank.Country, input.QueryId);
@@ -49,25 +51,32 @@ public sealed class QueryBiobankActivity(
             Criteria = input.Criteria,
             Quantity = input.Quantity,
             ReplyBy = deadline,
-            CallbackUrl = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/v1/biobanks/{input.BiobankId}/answers/{input.QueryId}",
+            CallbackUrl = options.Value.PublicBaseUrl.TrimEnd('/') + ApiRoutes.BiobankAnswerPath(input.BiobankId, input.QueryId),
         };
         var body = JsonSerializer.SerializeToUtf8Bytes(query, ProtocolJson.Options);
-        var delivery = await client.SendAsync(biobank, "msg_" + input.QueryId, body, deadline, CancellationToken.None);
+
+        // A restarted request's query is a new message: the biobank must not take it for a redelivery.
+        var messageId = input.Generation <= 1 ? "msg_" + input.QueryId : $"msg_{input.QueryId}_g{input.Generation}";
+        var sentAt = time.GetUtcNow();
+        var delivery = await client.SendAsync(biobank, messageId, body, deadline, CancellationToken.None);
         logger.LogInformation("Query {QueryId} to {BiobankId}: {Delivery} after {LatencyMs} ms", input.QueryId, input.BiobankId, delivery.GetType().Name, delivery.LatencyMs);
 
+        // The timeline's events of this query go into the transaction that stores its outcome: no round trip of their own.
+        var now = time.GetUtcNow();
+        var sent = new TimelineEntry(sentAt, TimelineEvents.QuerySent, input.BiobankId, input.Generation <= 1 ? null : $"generation {input.Generation}");
         switch (delivery)
         {
             case QueryDelivery.Answered answered:
                 var (answer, _) = BiobankAnswerReader.Read(answered.Body);
                 var offer = answer is null
-                    ? BiobankAnswerReader.Failed(pending, "invalid answer", time.GetUtcNow(), answered.LatencyMs)
-                    : BiobankAnswerReader.ToOffer(pending, answer, biobank.MinReportableCount, time.GetUtcNow(), answered.LatencyMs);
-                return await RecordAsync(input, offer);
+                    ? BiobankAnswerReader.Failed(pending, "invalid answer", now, answered.LatencyMs)
+                    : BiobankAnswerReader.ToOffer(pending, answer, biobank.MinReportableCount, now, answered.LatencyMs);
+                return await RecordAsync(input, offer, [sent, Received(offer, now)]);
             case QueryDelivery.Failed failed:
-                return await RecordAsync(input, BiobankAnswerReader.Failed(pending, failed.Error, time.GetUtcNow(), failed.LatencyMs));
+                var failedEvent = failed.Error.Contains("circuit", StringComparison.OrdinalIgnoreCase) ? TimelineEvents.CircuitOpen : TimelineEvents.AttemptFailed;
+                return await RecordAsync(input, BiobankAnswerReader.Failed(pending, failed.Error, now, failed.LatencyMs), [sent, new TimelineEntry(now, failedEvent, input.BiobankId, failed.Error)]);
             case QueryDelivery.Accepted:
-                var sentAt = time.GetUtcNow() - TimeSpan.FromMilliseconds(delivery.LatencyMs);
-                await requests.MarkAcceptedAsync(input.RequestId, input.BiobankId, sentAt, CancellationToken.None);
+                await requests.MarkAcceptedAsync(input.RequestId, input.BiobankId, sentAt, [sent with { Detail = "accepted (202): the answer comes by callback" }], CancellationToken.None);
                 return new QueryResult(input.BiobankId, BiobankOutcome.Pending, AwaitingCallback: true);
             default:
                 // The deadline passed: the orchestration settles the biobank as TimedOut.
@@ -75,9 +84,23 @@ public sealed class QueryBiobankActivity(
         }
     }
 
-    private async Task<QueryResult> RecordAsync(QueryInput input, BiobankOffer offer)
+    private async Task<QueryResult> RecordAsync(QueryInput input, BiobankOffer offer, IReadOnlyList<TimelineEntry> events)
     {
-        var stored = await requests.RecordOutcomeAsync(input.RequestId, offer, CancellationToken.None);
+        var stored = await requests.RecordOutcomeAsync(input.RequestId, offer, events, CancellationToken.None);
         return new QueryResult(input.BiobankId, stored.Outcome, AwaitingCallback: false);
+    }
+
+    /// <summary>The timeline's words for an answer: its outcome, and how long it took.</summary>
+    public static TimelineEntry Received(BiobankOffer offer, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(offer);
+        var detail = offer.Outcome switch
+        {
+            BiobankOutcome.Available => $"{offer.AvailableSamples} available",
+            BiobankOutcome.Failed => offer.Error,
+            _ => offer.Outcome.ToString(),
+        };
+        return new TimelineEntry(at, offer.Outcome == BiobankOutcome.Failed ? TimelineEvents.AttemptFailed : TimelineEvents.AnswerReceived, offer.BiobankId,
+            offer.LatencyMs is { } ms ? $"{detail} after {ms} ms" : detail);
     }
 }

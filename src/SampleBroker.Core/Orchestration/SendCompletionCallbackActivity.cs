@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Biobanks;
+using SampleBroker.Monitoring;
 using SampleBroker.Organisations;
 using SampleBroker.Protocol;
 using SampleBroker.Protocol.Webhooks;
@@ -44,7 +45,9 @@ public sealed class SendCompletionCallbackActivity(
         var view = Aggregation.View(request, offers);
         var body = JsonSerializer.SerializeToUtf8Bytes(new CompletionCallback(CompletionCallback.CompletedType, request.RequestId, view.Status, view.Summary), ProtocolJson.Options);
         var outcome = secret is null ? "organisation has no webhook secret" : await PostAsync(url, request.RequestId, body, secret);
-        await requests.RecordCallbackAttemptAsync(request.RequestId, input.Attempt, time.GetUtcNow(), outcome, CancellationToken.None);
+        var now = time.GetUtcNow();
+        var entry = new TimelineEntry(now, outcome == "delivered" ? TimelineEvents.CallbackDelivered : TimelineEvents.CallbackFailed, null, $"attempt {input.Attempt}: {outcome}");
+        await requests.RecordCallbackAttemptAsync(request.RequestId, input.Attempt, now, outcome, entry, CancellationToken.None);
         logger.LogInformation("Completion callback of {RequestId}, attempt {Attempt}: {Outcome}", request.RequestId, input.Attempt, outcome);
         return outcome == "delivered";
     }

@@ -8,6 +8,7 @@ namespace SampleBroker.Orchestration;
 public static class TaskNames
 {
     public const string BrokerSampleRequest = "BrokerSampleRequest";
+    public const string BeginBrokering = "BeginBrokering";
     public const string QueryBiobank = "QueryBiobank";
     public const string CompleteSampleRequest = "CompleteSampleRequest";
     public const string SendCompletionCallback = "SendCompletionCallback";

@@ -49,36 +49,18 @@ public static class Aggregation
     }
 
     /// <summary>
-    /// The request as the API shows it. A request whose every contacted biobank has a final outcome is
-    /// <c>Completed</c> by the contract's definition even before the orchestration has written that down,
-    /// so readers see the answer as soon as the last biobank's answer is stored.
+    /// The request as the API shows it, with the status the lifecycle shows: a request whose every
+    /// biobank answered reads as <c>Completed</c> as soon as the last answer is stored.
     /// </summary>
     public static SampleRequestResource View(SampleRequestRecord request, IReadOnlyList<BiobankOffer> offers)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var status = request.Status;
-
-        // Once a request is final nothing is pending any more, even if settling a row was cut short.
-        var settledAs = status switch
-        {
-            RequestStatus.Cancelled => BiobankOutcome.Cancelled,
-            RequestStatus.Failed => BiobankOutcome.Failed,
-            RequestStatus.Completed => BiobankOutcome.TimedOut,
-            _ => BiobankOutcome.Pending,
-        };
+        var settledAs = RequestLifecycle.PendingShownAs(request.Status);
         var sorted = offers
             .Select(o => o.IsFinal ? o : o with { Outcome = settledAs })
             .OrderBy(o => o.BiobankId, StringComparer.Ordinal)
             .ToList();
-        var completedAt = request.CompletedAt;
-        // Only when every biobank answered: outcomes settled by the ending (TimedOut, Cancelled) mean the
-        // orchestration is writing the final status itself, with the time it ended.
-        if (status == RequestStatus.Brokering && request.BiobanksContacted == sorted.Count && sorted.All(o => o.IsFinal && o.AnsweredAt is not null))
-        {
-            status = RequestStatus.Completed;
-            completedAt = sorted.Select(o => o.AnsweredAt).Max() ?? request.CreatedAt;
-        }
-
+        var (status, completedAt) = RequestLifecycle.Shown(request, offers);
         var allocation = status is RequestStatus.Completed or RequestStatus.Cancelled ? Allocate(request.Quantity, sorted) : [];
         return new SampleRequestResource(
             request.RequestId, request.OrganisationId, request.Reference, status, request.CreatedAt, request.Deadline, completedAt,

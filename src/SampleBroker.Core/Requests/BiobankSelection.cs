@@ -19,7 +19,7 @@ public sealed class BiobankSelection(BiobankStore biobanks)
         return registry
             .Where(b => IsEligible(b, request.Criteria.SampleTypes))
             .OrderBy(b => b.BiobankId, StringComparer.Ordinal)
-            .Select(b => BiobankOffer.Pending(b.BiobankId, b.Name, b.Country, QueryIdFor(request.RequestId, b.BiobankId)))
+            .Select(b => BiobankOffer.Pending(b.BiobankId, b.Name, b.Country, QueryId.Create(request.RequestId, b.BiobankId).ToString()))
             .ToList();
     }
 
@@ -30,7 +30,4 @@ public sealed class BiobankSelection(BiobankStore biobanks)
         return biobank.Enabled
             && (biobank.SampleTypes is null || biobank.SampleTypes.Any(offered => requestedTypes.Any(wanted => Codes.SampleTypesOverlap(offered, wanted))));
     }
-
-    /// <summary>URL-safe, unique per request and biobank, and the same on every attempt.</summary>
-    public static string QueryIdFor(string requestId, string biobankId) => $"q_{requestId}_{biobankId}";
 }

@@ -8,12 +8,12 @@ using SampleBroker.Http;
 namespace SampleBroker.Requests;
 
 /// <summary>Requester routes for sample requests (contract section 4).</summary>
-public sealed partial class SampleRequestHandlers(
+public sealed class SampleRequestHandlers(
     ApiKeyAuthenticator auth,
     SampleRequestIntake intake,
     SampleRequestStore store,
     SubmitRateLimiter rateLimiter,
-    TimeProvider time,
+    RequestLifecycle lifecycle,
     ILogger<SampleRequestHandlers> logger)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -57,7 +57,7 @@ public sealed partial class SampleRequestHandlers(
             var outcome = await intake.SubmitAsync(caller.OrganisationId!, idempotencyKey, body.Root, durable, ct).ConfigureAwait(false);
             return outcome switch
             {
-                SubmitOutcome.Accepted a => TypedResults.Accepted($"/api/v1/sample-requests/{a.RequestId}", new SubmitAccepted(a.RequestId, a.Status)),
+                SubmitOutcome.Accepted a => TypedResults.Accepted(ApiRoutes.SampleRequestPath(a.RequestId), new SubmitAccepted(a.RequestId, a.Status)),
                 SubmitOutcome.Invalid i => Problems.Validation(i.Errors),
                 SubmitOutcome.KeyReused => Problems.Status(StatusCodes.Status422UnprocessableEntity, "This Idempotency-Key was used before with a different body."),
                 _ => throw new InvalidOperationException("Unknown submit outcome."),
@@ -88,52 +88,23 @@ public sealed partial class SampleRequestHandlers(
             return denied!;
         }
 
-        var query = request.Query;
-        var fields = new JsonFields();
-        RequestStatus? status = null;
-        if (query.TryGetValue("status", out var statusText) && !string.IsNullOrEmpty(statusText))
-        {
-            if (Enum.GetNames<RequestStatus>().Contains(statusText.ToString(), StringComparer.Ordinal))
-            {
-                status = Enum.Parse<RequestStatus>(statusText.ToString());
-            }
-            else
-            {
-                fields.Add("status", "must be one of Brokering, Completed, Cancelled, Failed.");
-            }
-        }
-
-        string? reference = query.TryGetValue("reference", out var referenceText) && !string.IsNullOrEmpty(referenceText) ? referenceText.ToString() : null;
+        var query = new RequestListQuery(request.Query);
+        var status = query.Status();
+        var reference = query.Text("reference");
         if (reference is not null && (reference.Length > 100 || reference.Any(JsonFields.IsInvisible)))
         {
-            fields.Add("reference", "must be at most 100 characters without control or invisible formatting characters.");
+            query.Fields.Add("reference", "must be at most 100 characters without control or invisible formatting characters.");
         }
 
-        var top = 20;
-        if (query.TryGetValue("top", out var topText) && !string.IsNullOrEmpty(topText)
-            && (!int.TryParse(topText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out top) || top is < 1 or > 100))
+        var top = query.Top();
+        var after = query.ContinuationToken();
+        if (query.Fields.HasErrors)
         {
-            fields.Add("top", "must be an integer from 1 to 100.");
-        }
-
-        string? after = query.TryGetValue("continuationToken", out var tokenText) && !string.IsNullOrEmpty(tokenText) ? tokenText.ToString() : null;
-        if (after is not null && !ContinuationToken().IsMatch(after))
-        {
-            fields.Add("continuationToken", "is not a token this API returned.");
-        }
-
-        if (fields.HasErrors)
-        {
-            return Problems.Validation(fields.Errors, "One or more query parameters are invalid.");
+            return Problems.Validation(query.Fields.Errors, "One or more query parameters are invalid.");
         }
 
         var (ids, next) = await store.ListAsync(caller.OrganisationId!, status, reference, top, after, ct).ConfigureAwait(false);
-        var found = await Task.WhenAll(ids.Select(id => store.GetAsync(id, ct))).ConfigureAwait(false);
-        var items = found
-            .Where(f => f is not null)
-            .Select(f => SampleRequestListItem.From(Aggregation.View(f!.Value.Request, f.Value.Offers)))
-            .ToList();
-        return TypedResults.Ok(new SampleRequestPage(items, next));
+        return TypedResults.Ok(await PageAsync(store, ids, next, ct).ConfigureAwait(false));
     });
 
     public Task<IResult> CancelAsync(HttpRequest request, string requestId, DurableTaskClient durable) => StorageGuard.RunAsync(logger, async () =>
@@ -150,20 +121,16 @@ public sealed partial class SampleRequestHandlers(
             return NotFound(requestId);
         }
 
-        // The status is decided again by the conditional write: the request may finish in between.
-        var current = Aggregation.View(f.Request, f.Offers).Status;
-        var status = current == RequestStatus.Brokering
-            ? await store.FinishAsync(requestId, RequestStatus.Cancelled, time.GetUtcNow(), ct).ConfigureAwait(false)
-            : current;
-        if (current != RequestStatus.Brokering || status != RequestStatus.Cancelled)
+        // The lifecycle decides again with a conditional write: the request may finish in between.
+        var shown = Aggregation.View(f.Request, f.Offers);
+        if (await lifecycle.CancelAsync(durable, shown, caller.Actor, byStaff: false, ct).ConfigureAwait(false) is null)
         {
-            return Problems.Conflict($"The sample request is {status} already; only a request that is Brokering can be cancelled.");
+            var now = await store.GetAsync(requestId, ct).ConfigureAwait(false) is { } g ? Aggregation.View(g.Request, g.Offers).Status : shown.Status;
+            return Problems.Conflict($"The sample request is {now} already; only a request that is Brokering can be cancelled.");
         }
 
-        // The orchestration settles the biobanks still pending as Cancelled and stops waiting.
-        await durable.RaiseEventAsync(requestId, Orchestration.TaskNames.CancelEvent, caller.Actor, ct).ConfigureAwait(false);
         logger.LogInformation("Sample request {RequestId} cancelled by {Actor}", requestId, caller.Actor);
-        return TypedResults.Accepted($"/api/v1/sample-requests/{requestId}", new SubmitAccepted(requestId, RequestStatus.Cancelled));
+        return TypedResults.Accepted(ApiRoutes.SampleRequestPath(requestId), new SubmitAccepted(requestId, RequestStatus.Cancelled));
     });
 
     /// <summary>
@@ -176,11 +143,20 @@ public sealed partial class SampleRequestHandlers(
         return found is { } f && (caller.IsStaff || f.Request.OrganisationId == caller.OrganisationId) ? f : null;
     }
 
+    /// <summary>A page of list items for the request ids of one index page, read in parallel.</summary>
+    public static async Task<SampleRequestPage> PageAsync(SampleRequestStore store, IReadOnlyList<string> ids, string? next, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var found = await Task.WhenAll(ids.Select(id => store.GetAsync(id, ct))).ConfigureAwait(false);
+        var items = found
+            .Where(f => f is not null)
+            .Select(f => SampleRequestListItem.From(Aggregation.View(f!.Value.Request, f.Value.Offers)))
+            .ToList();
+        return new SampleRequestPage(items, next);
+    }
+
     private static ProblemHttpResult NotFound(string requestId) => Problems.NotFound($"There is no sample request '{requestId}'.");
 
     public static bool IsValidIdempotencyKey(string key) =>
         key.Length is >= 1 and <= 100 && key.All(c => c is >= ' ' and <= '~');
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{19}-[0-9a-f]{32}\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial System.Text.RegularExpressions.Regex ContinuationToken();
 }

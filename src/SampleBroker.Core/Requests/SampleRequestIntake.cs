@@ -1,10 +1,7 @@
 using System.Text.Json;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SampleBroker.Configuration;
-using SampleBroker.Orchestration;
+using SampleBroker.Monitoring;
 
 namespace SampleBroker.Requests;
 
@@ -22,15 +19,17 @@ public abstract record SubmitOutcome
 
 /// <summary>
 /// Starts brokering a sample request; the one path for <c>POST /v1/sample-requests</c> and the
-/// <c>sample-requests</c> queue alike. Every start is gated by conditional inserts (idempotency claim,
-/// then the request row), never by instance-id dedupe.
+/// <c>sample-requests</c> queue alike. Exactly once: the idempotency claim and the request row are
+/// conditional inserts, the creator of the row holds the start, and a repeat starts nothing unless that
+/// start went stale (<see cref="RequestLifecycle.StartIsStale"/>), when it takes it over on the row's
+/// ETag. It never asks the engine whether an instance exists: on this backend that races.
 /// </summary>
-public sealed class SampleRequestIntake(
-    IOptions<SampleBrokerOptions> options,
+public sealed partial class SampleRequestIntake(
     SampleRequestValidator validator,
     SampleRequestStore store,
     BiobankSelection selection,
     IdempotencyStore idempotency,
+    RequestLifecycle lifecycle,
     TimeProvider time,
     ILogger<SampleRequestIntake> logger)
 {
@@ -59,41 +58,33 @@ public sealed class SampleRequestIntake(
         var now = time.GetUtcNow();
         var record = new SampleRequestRecord(
             requestId, organisationId, submitted.Reference, RequestStatus.Brokering, now, now.AddSeconds(submitted.AnswerWithinSeconds),
-            CompletedAt: null, submitted.Criteria, submitted.Quantity, submitted.CallbackUrl, BiobanksContacted: null);
+            CompletedAt: null, submitted.Criteria, submitted.Quantity, submitted.CallbackUrl, BiobanksContacted: null)
+        {
+            StartClaimedAt = now,
+            AnswerWithinSeconds = submitted.AnswerWithinSeconds,
+        };
         var contacted = await selection.ChooseAsync(record, cancellationToken).ConfigureAwait(false);
         record = record with { BiobanksContacted = contacted.Count };
-        if (await store.TryCreateAsync(record, contacted, cancellationToken).ConfigureAwait(false))
+        var submittedEvent = new TimelineEntry(now, TimelineEvents.Submitted, null, $"{contacted.Count} biobank(s) to query");
+        if (await store.TryCreateAsync(record, contacted, submittedEvent, cancellationToken).ConfigureAwait(false))
         {
-            await StartAsync(durable, record, contacted, cancellationToken).ConfigureAwait(false);
-            logger.LogInformation("Sample request {RequestId} of {OrganisationId} accepted", requestId, organisationId);
+            await lifecycle.StartAsync(durable, record, contacted, cancellationToken).ConfigureAwait(false);
+            LogAccepted(requestId, organisationId, contacted.Count);
             return new SubmitOutcome.Accepted(requestId, RequestStatus.Brokering, Created: true);
         }
 
-        // An idempotent repeat (same id, same body, so `contacted` is chosen for it). If the first attempt stored
-        // the request but died before starting it, start it now with the biobanks it chose and any it did not
-        // get to write or that joined since.
+        // An idempotent repeat (same id, same body, so `contacted` is chosen for it). Its first attempt holds
+        // the start; only when that start went stale (the attempt died before its execution began) is it taken over.
         var (stored, offers) = (await store.GetAsync(requestId, cancellationToken).ConfigureAwait(false))!.Value;
-        if (stored.Status == RequestStatus.Brokering && await durable.GetInstanceAsync(requestId, cancellationToken).ConfigureAwait(false) is null)
+        if (RequestLifecycle.StartIsStale(stored, time.GetUtcNow())
+            && await lifecycle.TryTakeOverAsync(durable, stored, offers, contacted, "a repeat of the submission found it not started", cancellationToken).ConfigureAwait(false))
         {
-            var all = offers.UnionBy(contacted, o => o.BiobankId, StringComparer.Ordinal).ToList();
-            await store.AddContactedAsync(requestId, all, cancellationToken).ConfigureAwait(false);
-            await StartAsync(durable, stored, all, cancellationToken).ConfigureAwait(false);
-            logger.LogWarning("Sample request {RequestId} was stored but not started; started it on redelivery", requestId);
+            (stored, offers) = (await store.GetAsync(requestId, cancellationToken).ConfigureAwait(false))!.Value;
         }
 
-        return new SubmitOutcome.Accepted(requestId, Aggregation.View(stored, offers).Status, Created: false);
+        return new SubmitOutcome.Accepted(requestId, RequestLifecycle.Shown(stored, offers).Status, Created: false);
     }
 
-    private Task<string> StartAsync(DurableTaskClient durable, SampleRequestRecord record, IReadOnlyList<BiobankOffer> contacted, CancellationToken cancellationToken) =>
-        durable.ScheduleNewOrchestrationInstanceAsync(
-            TaskNames.BrokerSampleRequest,
-            new BrokeringInput(
-                record.RequestId,
-                record.Deadline.UtcDateTime,
-                record.Criteria,
-                record.Quantity,
-                contacted.Select(o => new BiobankTarget(o.BiobankId, o.QueryId)).ToList(),
-                record.CallbackUrl is null ? null : new CompletionCallbackPlan(options.Value.CompletionCallbackFirstRetrySeconds)),
-            new StartOrchestrationOptions { InstanceId = record.RequestId },
-            cancellationToken);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample request {RequestId} of {OrganisationId} accepted for {Biobanks} biobank(s)")]
+    private partial void LogAccepted(string requestId, string organisationId, int biobanks);
 }

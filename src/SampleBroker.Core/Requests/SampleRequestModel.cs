@@ -37,7 +37,33 @@ public sealed record SampleRequestRecord(
     SampleCriteria Criteria,
     int Quantity,
     string? CallbackUrl,
-    int? BiobanksContacted);
+    int? BiobanksContacted)
+{
+    /// <summary>Which brokering run of the request is current: 1 at intake, one more for each restart or takeover.</summary>
+    public int Generation { get; init; } = 1;
+
+    /// <summary>When the current generation's start was claimed; a claim with no execution after a while is stale.</summary>
+    public DateTimeOffset? StartClaimedAt { get; init; }
+
+    /// <summary>The execution that began brokering the current generation; null until one has.</summary>
+    public string? ExecutionToken { get; init; }
+
+    /// <summary>Why the request left <c>Brokering</c>; null while it is brokering.</summary>
+    public EndReason? EndReason { get; init; }
+
+    /// <summary>A short phrase for staff on why it ended so (a failure's cause); never a stack trace.</summary>
+    public string? EndDetail { get; init; }
+
+    /// <summary>The requester's answer window, kept for a restart's new deadline.</summary>
+    public int AnswerWithinSeconds { get; init; }
+
+    /// <summary>The stored row's ETag when it was read, for conditional transitions.</summary>
+    [JsonIgnore]
+    public Azure.ETag ETag { get; init; }
+
+    /// <summary>The orchestration instance of the current generation: the request id itself at first.</summary>
+    public string InstanceId => RequestLifecycle.InstanceIdOf(RequestId, Generation);
+}
 
 /// <summary>A contacted biobank and what it answered, as the API lists it.</summary>
 public sealed record BiobankOffer(
@@ -126,3 +152,10 @@ public sealed record SampleRequestPage(IReadOnlyList<SampleRequestListItem> Item
 
 /// <summary>The answer to a submission (<c>202</c>).</summary>
 public sealed record SubmitAccepted(string RequestId, RequestStatus Status);
+
+/// <summary>
+/// The staff list's filters (contract section 7). <paramref name="OverdueAt"/> keeps only requests still
+/// brokering whose deadline is before it; <paramref name="After"/> is the continuation token.
+/// </summary>
+public sealed record AdminListFilter(
+    RequestStatus? Status, string? OrganisationId, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, DateTimeOffset? OverdueAt, int Top, string? After);

@@ -18,13 +18,13 @@ public sealed class BrokerSampleRequestOrchestratorTests
     {
         var harness = new OrchestrationHarness("bb-liege", "bb-oslo", "bb-torino");
 
-        var status = await harness.RunAsync().WaitAsync(Patience);
+        var end = await harness.RunAsync().WaitAsync(Patience);
 
-        Assert.Equal("Completed", status);
+        Assert.Equal(RequestStatus.Completed, end.Status);
         Assert.Equal(
             harness.Targets.Select(t => new QueryInput(RequestId, t.BiobankId, t.QueryId, Deadline, Criteria, Quantity)),
             harness.Queries.OrderBy(q => q.BiobankId, StringComparer.Ordinal));
-        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: false)], harness.Completions);
     }
 
     [Fact]
@@ -67,10 +67,10 @@ public sealed class BrokerSampleRequestOrchestratorTests
 
         harness.Now = Deadline;
         secondTimer.SetResult();
-        var status = await run.WaitAsync(Patience);
+        var end = await run.WaitAsync(Patience);
 
-        Assert.Equal("Completed", status);
-        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal(RequestStatus.Completed, end.Status);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: false)], harness.Completions);
         Assert.Equal(2, harness.Timers.Count);
     }
 
@@ -87,10 +87,10 @@ public sealed class BrokerSampleRequestOrchestratorTests
             return Task.CompletedTask;
         };
 
-        var status = await harness.RunAsync().WaitAsync(Patience);
+        var end = await harness.RunAsync().WaitAsync(Patience);
 
-        Assert.Equal("Completed", status);
-        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal(RequestStatus.Completed, end.Status);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: false)], harness.Completions);
         Assert.Equal(2, harness.Queries.Count);
     }
 
@@ -101,10 +101,10 @@ public sealed class BrokerSampleRequestOrchestratorTests
         harness.Query = _ => Never<QueryResult>();
         harness.CancelEvent = Task.FromResult("terminated by staff");
 
-        var status = await harness.RunAsync().WaitAsync(Patience);
+        var end = await harness.RunAsync().WaitAsync(Patience);
 
-        Assert.Equal("Cancelled", status);
-        Assert.Equal([new CompletionInput(RequestId, Ending.Cancelled)], harness.Completions);
+        Assert.Equal(RequestStatus.Cancelled, end.Status);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: true)], harness.Completions);
         Assert.Equal(3, harness.Queries.Count);
         Assert.All(harness.Timers, timer => Assert.True(timer.Cancellation.IsCancellationRequested));
     }
@@ -122,10 +122,10 @@ public sealed class BrokerSampleRequestOrchestratorTests
         Assert.Empty(harness.Completions);
 
         cancel.SetResult("cancelled by requester");
-        var status = await run.WaitAsync(Patience);
+        var end = await run.WaitAsync(Patience);
 
-        Assert.Equal("Cancelled", status);
-        Assert.Equal([new CompletionInput(RequestId, Ending.Cancelled)], harness.Completions);
+        Assert.Equal(RequestStatus.Cancelled, end.Status);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: true)], harness.Completions);
     }
 
     [Fact]
@@ -136,10 +136,10 @@ public sealed class BrokerSampleRequestOrchestratorTests
             ? Task.FromException<QueryResult>(new TaskFailedException(TaskNames.QueryBiobank, 7, new InvalidOperationException("storage down")))
             : Task.FromResult(new QueryResult(input.BiobankId, BiobankOutcome.Available, AwaitingCallback: false));
 
-        var status = await harness.RunAsync().WaitAsync(Patience);
+        var end = await harness.RunAsync().WaitAsync(Patience);
 
-        Assert.Equal("Completed", status);
-        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal(RequestStatus.Completed, end.Status);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: false)], harness.Completions);
     }
 
     [Fact]
@@ -147,11 +147,11 @@ public sealed class BrokerSampleRequestOrchestratorTests
     {
         var harness = new OrchestrationHarness();
 
-        var status = await harness.RunAsync().WaitAsync(Patience);
+        var end = await harness.RunAsync().WaitAsync(Patience);
 
-        Assert.Equal("Completed", status);
+        Assert.Equal(RequestStatus.Completed, end.Status);
         Assert.Empty(harness.Queries);
-        Assert.Equal([new CompletionInput(RequestId, Ending.AllAnsweredOrDeadline)], harness.Completions);
+        Assert.Equal([new CompletionInput(RequestId, 1, CancelSignalled: false)], harness.Completions);
     }
 
     /// <summary>
@@ -171,5 +171,46 @@ public sealed class BrokerSampleRequestOrchestratorTests
 
         Assert.Empty(harness.Completions);
         Assert.False(run.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Execution_that_is_refused_the_begin_step_queries_nobody_and_ends_superseded()
+    {
+        var harness = new OrchestrationHarness("bb-liege", "bb-torino") { MayBegin = false };
+
+        var end = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal(RequestEnd.Superseded, end);
+        Assert.Equal(RequestId, Assert.Single(harness.Begins).RequestId);
+        Assert.Empty(harness.Queries);
+        Assert.Empty(harness.Completions);
+    }
+
+    [Fact]
+    public async Task Ending_that_keeps_failing_is_tried_again_on_durable_timers_with_growing_waits_until_it_is_stored()
+    {
+        var harness = new OrchestrationHarness("bb-liege");
+        harness.Complete = (_, attempt) => attempt < 4
+            ? Task.FromException<RequestEnd>(new TaskFailedException(TaskNames.CompleteSampleRequest, attempt, new InvalidOperationException("storage down")))
+            : Task.FromResult(new RequestEnd(RequestStatus.Completed, EndReason.AllAnswered));
+        harness.Timer = (n, fireAt) =>
+        {
+            // The first timer is the deadline, which never fires here; the others are the ending's waits.
+            if (n == 1)
+            {
+                return Never();
+            }
+
+            harness.Now = fireAt;
+            return Task.CompletedTask;
+        };
+
+        var end = await harness.RunAsync().WaitAsync(Patience);
+
+        Assert.Equal(RequestStatus.Completed, end.Status);
+        Assert.Equal(4, harness.Completions.Count);
+        var waits = harness.Timers.Skip(1).Select(t => t.FireAt).Prepend(Start).ToList();
+        var gaps = waits.Zip(waits.Skip(1), (a, b) => b - a).ToList();
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120)], gaps);
     }
 }

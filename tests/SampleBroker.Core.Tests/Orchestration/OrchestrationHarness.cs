@@ -36,7 +36,7 @@ internal sealed class OrchestrationHarness
 
     public OrchestrationHarness(params string[] biobankIds)
     {
-        Targets = biobankIds.Select(id => new BiobankTarget(id, BiobankSelection.QueryIdFor(RequestId, id))).ToList();
+        Targets = biobankIds.Select(id => new BiobankTarget(id, QueryId.Create(RequestId, id).ToString())).ToList();
 
         context.Protected().SetupGet<ILoggerFactory>("LoggerFactory").Returns(NullLoggerFactory.Instance);
         context.SetupGet(c => c.IsReplaying).Returns(false);
@@ -52,16 +52,19 @@ internal sealed class OrchestrationHarness
                 return Query(query);
             });
         context
-            .Setup(c => c.CallActivityAsync<string>(It.Is<TaskName>(n => n.Name == TaskNames.CompleteSampleRequest), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Setup(c => c.CallActivityAsync<bool>(It.Is<TaskName>(n => n.Name == TaskNames.BeginBrokering), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns((TaskName _, object? input, TaskOptions? _) =>
+            {
+                Begins.Add(Assert.IsType<BeginBrokeringInput>(input));
+                return Task.FromResult(MayBegin);
+            });
+        context
+            .Setup(c => c.CallActivityAsync<RequestEnd>(It.Is<TaskName>(n => n.Name == TaskNames.CompleteSampleRequest), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns((TaskName _, object? input, TaskOptions? _) =>
             {
                 var completion = Assert.IsType<CompletionInput>(input);
                 Completions.Add(completion);
-                return Task.FromResult(completion.Ending switch
-                {
-                    Ending.Cancelled => "Cancelled",
-                    _ => "Completed",
-                });
+                return Complete(completion, Completions.Count);
             });
         context
             .Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
@@ -95,6 +98,18 @@ internal sealed class OrchestrationHarness
 
     public Task<string> CancelEvent { get; set; } = Never<string>();
 
+    /// <summary>What the begin step answers: false when another execution already brokers the generation.</summary>
+    public bool MayBegin { get; set; } = true;
+
+    /// <summary>How the n-th try (1-based) of the ending behaves; by default it stores what the lifecycle
+    /// would: cancelled after a cancel signal, else completed.</summary>
+    public Func<CompletionInput, int, Task<RequestEnd>> Complete { get; set; } =
+        (input, _) => Task.FromResult(input.CancelSignalled
+            ? new RequestEnd(RequestStatus.Cancelled, EndReason.CancelledByRequester)
+            : new RequestEnd(RequestStatus.Completed, EndReason.AllAnswered));
+
+    public List<BeginBrokeringInput> Begins { get; } = [];
+
     public List<QueryInput> Queries { get; } = [];
 
     public List<CompletionInput> Completions { get; } = [];
@@ -107,7 +122,7 @@ internal sealed class OrchestrationHarness
 
     public static Task<T> Never<T>() => new TaskCompletionSource<T>().Task;
 
-    public Task<string> RunAsync() =>
+    public Task<RequestEnd> RunAsync() =>
         new BrokerSampleRequestOrchestrator().RunAsync(context.Object, new BrokeringInput(RequestId, Deadline, Criteria, Quantity, Targets));
 
     private sealed class NeverCompletingTasks : LookupOrFallbackDefaultValueProvider

@@ -49,15 +49,15 @@ public sealed class BiobankSelectionTests
         var requestB = Guid.CreateVersion7().ToString("N");
         var ids = new[]
         {
-            BiobankSelection.QueryIdFor(requestA, "bb-torino"),
-            BiobankSelection.QueryIdFor(requestA, "bb-liege"),
-            BiobankSelection.QueryIdFor(requestB, "bb-torino"),
-            BiobankSelection.QueryIdFor(requestB, "bb-liege"),
+            QueryId.Create(requestA, "bb-torino").ToString(),
+            QueryId.Create(requestA, "bb-liege").ToString(),
+            QueryId.Create(requestB, "bb-torino").ToString(),
+            QueryId.Create(requestB, "bb-liege").ToString(),
         };
 
         Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9_-]+$", id));
         Assert.Equal(ids.Length, ids.Distinct(StringComparer.Ordinal).Count());
-        Assert.Equal(ids[0], BiobankSelection.QueryIdFor(requestA, "bb-torino"));
+        Assert.Equal(ids[0], QueryId.Create(requestA, "bb-torino").ToString());
     }
 
     private static BiobankRecord Biobank(bool enabled, IReadOnlyList<string>? sampleTypes) =>

@@ -80,7 +80,7 @@ public sealed class SampleRequestIntakeTests : IAsyncLifetime
         var (instanceId, input) = Assert.Single(starts);
         Assert.Equal(outcome.RequestId, instanceId);
         Assert.Equal(
-            [new BiobankTarget("bb-liege", BiobankSelection.QueryIdFor(outcome.RequestId, "bb-liege")), new BiobankTarget("bb-torino", BiobankSelection.QueryIdFor(outcome.RequestId, "bb-torino"))],
+            [new BiobankTarget("bb-liege", QueryId.Create(outcome.RequestId, "bb-liege").ToString()), new BiobankTarget("bb-torino", QueryId.Create(outcome.RequestId, "bb-torino").ToString())],
             input.Targets);
         Assert.Equal(["blood-serum"], input.Criteria.SampleTypes);
         Assert.Equal(150, input.Quantity);
