@@ -90,6 +90,13 @@ public sealed partial class RequestReconciler(
         var instance = await durable.GetInstanceAsync(request.InstanceId, getInputsAndOutputs: true, ct).ConfigureAwait(false);
         if (instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Completed)
         {
+            if (request.EndReason is { } stored)
+            {
+                // Its ending is stored (a cancel or terminate); only the settling and the marker are left.
+                await lifecycle.EndAsync(request.RequestId, request.Generation, stored, request.EndDetail, ct).ConfigureAwait(false);
+                return new(1, 0, 0, 0, 0);
+            }
+
             await EndAbandonedAsync(request, offers, instance, now, ct).ConfigureAwait(false);
             return new(1, 0, 1, 0, 0);
         }
