@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SampleBroker.Http;
 using SampleBroker.LocalHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SampleBroker.Orchestration;
+using SampleBroker.Requests;
 using SampleBroker.Storage;
 
 namespace SampleBroker.Functions.Tests;
@@ -79,6 +82,26 @@ public sealed partial class HostRoutesTests
         Assert.All(
             functions.SelectMany(Bindings).Where(b => b.GetProperty("type").GetString() == "httpTrigger"),
             b => Assert.Equal("Anonymous", b.GetProperty("authLevel").GetString()));
+    }
+
+    [Fact]
+    public async Task Functions_app_and_local_host_run_the_same_timers_and_the_Functions_app_on_the_declared_schedules()
+    {
+        var timers = FunctionsMetadata()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: Bindings(f).SingleOrDefault(b => b.GetProperty("type").GetString() == "timerTrigger")))
+            .Where(f => f.Trigger.ValueKind == JsonValueKind.Object)
+            .ToDictionary(f => f.Name, f => f.Trigger.GetProperty("schedule").GetString());
+
+        Assert.Equal(MaintenanceLoops.Names.Order(StringComparer.Ordinal), timers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(MaintenanceTimers.ReconcileSchedule, timers[MaintenanceTimers.Reconcile]);
+        Assert.Equal(MaintenanceTimers.RetentionSchedule, timers[MaintenanceTimers.Retention]);
+
+        // The local host runs them: its loops are a hosted service of the app.
+        var app = LocalHostBuilder.Build([]);
+        await using (app)
+        {
+            Assert.Single(app.Services.GetServices<IHostedService>().OfType<MaintenanceLoops>());
+        }
     }
 
     private static HashSet<Route> FunctionsHttpRoutes() =>

@@ -96,7 +96,7 @@ public sealed class BiobankAnswerHandlers(
             LatencyMs = latency,
             AnswerMessageId = messageId,
         };
-        var stored = await requests.RecordOutcomeAsync(f.Request.RequestId, offer, [Orchestration.QueryBiobankActivity.Received(offer, now) with { Detail = "by callback: " + Orchestration.QueryBiobankActivity.Received(offer, now).Detail }], ct).ConfigureAwait(false);
+        var stored = await requests.RecordOutcomeAsync(f.Request.RequestId, offer, [Orchestration.QueryBiobankActivity.Received(offer, now, via: "by callback")], ct).ConfigureAwait(false);
         if (stored.AnswerMessageId != messageId)
         {
             // Settled in between: by another answer, or as TimedOut/Cancelled when the request ended.

@@ -90,8 +90,8 @@ public sealed class QueryBiobankActivity(
         return new QueryResult(input.BiobankId, stored.Outcome, AwaitingCallback: false);
     }
 
-    /// <summary>The timeline's words for an answer: its outcome, and how long it took.</summary>
-    public static TimelineEntry Received(BiobankOffer offer, DateTimeOffset at)
+    /// <summary>The timeline's words for an answer: its outcome, how long it took, and <paramref name="via"/> when it came another way than the query's response.</summary>
+    public static TimelineEntry Received(BiobankOffer offer, DateTimeOffset at, string? via = null)
     {
         ArgumentNullException.ThrowIfNull(offer);
         var detail = offer.Outcome switch
@@ -100,7 +100,8 @@ public sealed class QueryBiobankActivity(
             BiobankOutcome.Failed => offer.Error,
             _ => offer.Outcome.ToString(),
         };
+        detail = offer.LatencyMs is { } ms ? $"{detail} after {ms} ms" : detail;
         return new TimelineEntry(at, offer.Outcome == BiobankOutcome.Failed ? TimelineEvents.AttemptFailed : TimelineEvents.AnswerReceived, offer.BiobankId,
-            offer.LatencyMs is { } ms ? $"{detail} after {ms} ms" : detail);
+            via is null ? detail : $"{via}: {detail}");
     }
 }

@@ -191,19 +191,14 @@ public sealed class SampleRequestStore(BrokerTables tables, TimeProvider time)
     }
 
     /// <summary>
-    /// Writes a <c>Pending</c> row for each contacted biobank and the number contacted, completing a
-    /// request whose first start stopped part way. Rows that exist already are kept as they are, so an
-    /// answer is never reset.
+    /// Writes a <c>Pending</c> row for each contacted biobank, completing a request whose first start
+    /// stopped part way. Rows that exist already are kept as they are, so an answer is never reset. The
+    /// number contacted goes in with the start claim that follows, which must find the row unchanged.
     /// </summary>
-    public async Task AddContactedAsync(string requestId, IReadOnlyList<BiobankOffer> contacted, CancellationToken cancellationToken)
+    public Task AddContactedAsync(string requestId, IReadOnlyList<BiobankOffer> contacted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contacted);
-        await AddRowsAsync(requestId, contacted, cancellationToken).ConfigureAwait(false);
-        await tables.Requests.UpdateEntityAsync(
-            new TableEntity(requestId, RequestRow) { ["BiobanksContacted"] = contacted.Count },
-            ETag.All,
-            TableUpdateMode.Merge,
-            cancellationToken).ConfigureAwait(false);
+        return AddRowsAsync(requestId, contacted, cancellationToken);
     }
 
     private async Task AddRowsAsync(string requestId, IReadOnlyList<BiobankOffer> rows, CancellationToken cancellationToken)

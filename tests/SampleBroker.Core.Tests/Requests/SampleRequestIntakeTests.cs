@@ -1,137 +1,108 @@
-using System.Text.Json;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Moq;
-using SampleBroker.Biobanks;
 using SampleBroker.Orchestration;
 using SampleBroker.Requests;
-using SampleBroker.Testing;
+using SampleBroker.Tests.Support;
 
 namespace SampleBroker.Tests.Requests;
 
 /// <summary>
-/// Submitting on Azurite (<c>SAMPLEBROKER_TEST_STORAGE</c>, set by infra/local/test.sh) with the durable client
-/// mocked: what is stored, and what the orchestration is started with.
+/// Submitting on Azurite with the durable client mocked: what is stored, what the orchestration is started
+/// with, and that a repeat starts nothing unless the first start went stale.
 /// </summary>
 public sealed class SampleRequestIntakeTests : IAsyncLifetime
 {
-    private const string Organisation = "acme-dx";
+    private CoreOnAzurite core = null!;
 
-    private static readonly JsonElement Body = JsonDocument.Parse(
-        """{"criteria":{"sampleTypes":["blood-serum"]},"quantity":150,"answerWithinSeconds":300}""").RootElement;
+    public async Task InitializeAsync() => core = await CoreOnAzurite.StartAsync();
 
-    private readonly ServiceProvider services;
-    // CallBase: the client's convenience overloads reach the members set up below.
-    private readonly Mock<DurableTaskClient> durable = new("test") { CallBase = true };
-    private readonly List<(string InstanceId, BrokeringInput Input)> starts = [];
-
-    public SampleRequestIntakeTests()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = TestStorage.ConnectionString,
-                ["SampleBroker:StoragePrefix"] = TestStorage.UniqueName("t"),
-                ["SampleBroker:SeedDemoData"] = "false",
-            })
-            .Build();
-        services = new ServiceCollection().AddLogging().AddSampleBrokerCore(configuration).BuildServiceProvider();
-
-        durable
-            .Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((TaskName _, object? input, StartOrchestrationOptions? options, CancellationToken _) =>
-            {
-                starts.Add((options!.InstanceId!, Assert.IsType<BrokeringInput>(input)));
-                return options.InstanceId!;
-            });
-
-        // No orchestration exists unless a test says so.
-        durable
-            .Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((OrchestrationMetadata?)null);
-    }
-
-    public async Task InitializeAsync()
-    {
-        foreach (var hosted in services.GetServices<IHostedService>())
-        {
-            await hosted.StartAsync(CancellationToken.None);
-        }
-    }
-
-    public async Task DisposeAsync() => await services.DisposeAsync();
+    public async Task DisposeAsync() => await core.DisposeAsync();
 
     [Fact]
     public async Task A_request_is_stored_with_a_Pending_row_per_eligible_biobank_and_started_with_them_as_targets()
     {
-        await RegisterAsync("bb-torino", ["blood-serum"]);
-        await RegisterAsync("bb-liege", null);
-        await RegisterAsync("bb-oslo", ["tissue-ffpe"]);
+        await core.RegisterAsync("bb-torino", ["blood-serum"]);
+        await core.RegisterAsync("bb-liege");
+        await core.RegisterAsync("bb-oslo", ["tissue-ffpe"]);
 
-        var outcome = Assert.IsType<SubmitOutcome.Accepted>(await SubmitAsync(idempotencyKey: null));
+        var outcome = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync(idempotencyKey: null));
 
-        var (stored, offers) = (await Get<SampleRequestStore>().GetAsync(outcome.RequestId, CancellationToken.None))!.Value;
+        var (stored, offers) = await core.GetAsync(outcome.RequestId);
         Assert.Equal(["bb-liege", "bb-torino"], offers.Select(o => o.BiobankId).Order(StringComparer.Ordinal));
         Assert.All(offers, o => Assert.Equal(BiobankOutcome.Pending, o.Outcome));
         Assert.Equal(2, stored.BiobanksContacted);
-        var (instanceId, input) = Assert.Single(starts);
+        var (instanceId, input) = Assert.Single(core.Starts);
         Assert.Equal(outcome.RequestId, instanceId);
         Assert.Equal(
             [new BiobankTarget("bb-liege", QueryId.Create(outcome.RequestId, "bb-liege").ToString()), new BiobankTarget("bb-torino", QueryId.Create(outcome.RequestId, "bb-torino").ToString())],
             input.Targets);
         Assert.Equal(["blood-serum"], input.Criteria.SampleTypes);
         Assert.Equal(150, input.Quantity);
+        Assert.Equal(1, input.Generation);
         Assert.Equal(stored.Deadline.UtcDateTime, input.DeadlineUtc);
+        Assert.Equal([Monitoring.TimelineEvents.Submitted], await core.TimelineAsync(outcome.RequestId));
     }
 
     [Fact]
-    public async Task A_repeat_of_a_request_stored_but_never_started_starts_it_with_the_biobanks_chosen_then_and_any_added_since()
+    public async Task A_repeat_while_the_first_start_is_fresh_starts_nothing_even_though_no_execution_has_begun()
     {
-        await RegisterAsync("bb-torino", null);
-        var first = Assert.IsType<SubmitOutcome.Accepted>(await SubmitAsync("order-1"));
+        await core.RegisterAsync("bb-torino");
+        var first = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-1"));
 
-        // As if the first attempt had died between storing the request and starting it, and a biobank joined since.
-        starts.Clear();
-        await RegisterAsync("bb-liege", null);
-        var repeat = Assert.IsType<SubmitOutcome.Accepted>(await SubmitAsync("order-1"));
+        core.Clock.Now += RequestLifecycle.StartClaimTimeout - TimeSpan.FromSeconds(1);
+        var repeat = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-1"));
 
         Assert.Equal(first.RequestId, repeat.RequestId);
         Assert.False(repeat.Created);
-        var (_, input) = Assert.Single(starts);
-        Assert.Equal(["bb-liege", "bb-torino"], input.Targets.Select(t => t.BiobankId).Order(StringComparer.Ordinal));
-        var (stored, offers) = (await Get<SampleRequestStore>().GetAsync(first.RequestId, CancellationToken.None))!.Value;
-        Assert.Equal(["bb-liege", "bb-torino"], offers.Select(o => o.BiobankId).Order(StringComparer.Ordinal));
-        Assert.Equal(2, stored.BiobanksContacted);
+        Assert.Single(core.Starts);
     }
 
     [Fact]
-    public async Task A_repeat_of_a_started_request_starts_nothing()
+    public async Task A_repeat_after_the_first_start_went_stale_takes_it_over_as_a_new_generation_with_the_biobanks_chosen_then_and_any_added_since()
     {
-        await RegisterAsync("bb-torino", null);
-        var first = Assert.IsType<SubmitOutcome.Accepted>(await SubmitAsync("order-2"));
-        durable
-            .Setup(c => c.GetInstanceAsync(first.RequestId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new OrchestrationMetadata(TaskNames.BrokerSampleRequest, first.RequestId));
+        await core.RegisterAsync("bb-torino");
+        var first = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-2"));
 
-        var repeat = Assert.IsType<SubmitOutcome.Accepted>(await SubmitAsync("order-2"));
+        // As if the first attempt had died between storing the request and its execution beginning, and a biobank joined since.
+        core.Starts.Clear();
+        await core.RegisterAsync("bb-liege");
+        core.Clock.Now += RequestLifecycle.StartClaimTimeout + TimeSpan.FromSeconds(1);
+        var repeat = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-2"));
 
         Assert.Equal(first.RequestId, repeat.RequestId);
-        Assert.Single(starts);
+        var (instanceId, input) = Assert.Single(core.Starts);
+        Assert.Equal($"{first.RequestId}-g2", instanceId);
+        Assert.Equal(2, input.Generation);
+        Assert.Equal(["bb-liege", "bb-torino"], input.Targets.Select(t => t.BiobankId).Order(StringComparer.Ordinal));
+        var (stored, offers) = await core.GetAsync(first.RequestId);
+        Assert.Equal(["bb-liege", "bb-torino"], offers.Select(o => o.BiobankId).Order(StringComparer.Ordinal));
+        Assert.Equal(2, stored.BiobanksContacted);
+        Assert.Equal(2, stored.Generation);
+        Assert.Contains(Monitoring.TimelineEvents.Repaired, await core.TimelineAsync(first.RequestId));
     }
 
-    private T Get<T>()
-        where T : notnull => services.GetRequiredService<T>();
+    [Fact]
+    public async Task A_repeat_of_a_request_whose_execution_began_starts_nothing_however_late_it_comes()
+    {
+        await core.RegisterAsync("bb-torino");
+        var first = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-3"));
+        Assert.True(await core.Get<SampleRequestStore>().TryBeginExecutionAsync(first.RequestId, 1, "execution-1", CancellationToken.None));
 
-    private Task<SubmitOutcome> SubmitAsync(string? idempotencyKey) =>
-        Get<SampleRequestIntake>().SubmitAsync(Organisation, idempotencyKey, Body, durable.Object, CancellationToken.None);
+        core.Clock.Now += TimeSpan.FromMinutes(10);
+        var repeat = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-3"));
 
-    private async Task RegisterAsync(string biobankId, IReadOnlyList<string>? sampleTypes) =>
-        await Get<BiobankStore>().CreateOrUpdateAsync(
-            biobankId,
-            new BiobankSettings(biobankId, "IT", $"https://{biobankId}.example.org/queries", Enabled: true, sampleTypes, AnswerTimeoutSeconds: 30, MinReportableCount: 1),
-            signingSecret: null,
-            CancellationToken.None);
+        Assert.Equal(first.RequestId, repeat.RequestId);
+        Assert.Single(core.Starts);
+    }
+
+    [Fact]
+    public async Task Only_the_first_execution_of_a_generation_may_begin_brokering_it()
+    {
+        await core.RegisterAsync("bb-torino");
+        var first = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-4"));
+        var store = core.Get<SampleRequestStore>();
+
+        var begins = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.TryBeginExecutionAsync(first.RequestId, 1, $"execution-{i}", CancellationToken.None)));
+
+        Assert.Single(begins, began => began);
+        Assert.False(await store.TryBeginExecutionAsync(first.RequestId, 2, "execution-of-a-generation-not-claimed", CancellationToken.None));
+    }
 }
