@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
 using SampleBroker.Biobanks;
+using SampleBroker.Dashboard;
 using SampleBroker.Http;
 using SampleBroker.Organisations;
 using SampleBroker.Requests;
@@ -18,6 +19,7 @@ public static class ApiEndpoints
         var api = app.MapGroup("/" + ApiRoutes.Prefix);
         api.MapGet(ApiRoutes.Health, (HttpRequest req, [FromServices] HealthHandler h) => h.GetAsync(req));
         api.MapGet(ApiRoutes.OpenApi, (HttpRequest req) => OpenApiDocument.Get(req));
+        api.MapGet(ApiRoutes.Dashboard, (HttpRequest req) => DashboardHandler.Get(req));
 
         api.MapPut(ApiRoutes.Organisation, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.PutAsync(req, organisationId));
         api.MapPost(ApiRoutes.OrganisationApiKeys, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.IssueKeyAsync(req, organisationId));

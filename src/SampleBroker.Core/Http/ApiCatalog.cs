@@ -32,6 +32,7 @@ public static class ApiCatalog
     [
         new("GET", ApiRoutes.Health, "getHealth", "Healthy while storage answers.", Access.Anyone, null, "Health", [200, 503]),
         new("GET", ApiRoutes.OpenApi, "getOpenApi", "This OpenAPI document.", Access.Anyone, null, null, [200]),
+        new("GET", ApiRoutes.Dashboard, "getDashboard", "The staff console (HTML, CSS, JavaScript modules): the page for an empty asset, else one of its files. The page needs no key; it asks for a staff key and sends it with each API call.", Access.Anyone, null, null, [200, 304, 404]),
         new("PUT", ApiRoutes.Organisation, "putOrganisation", "Create or update an organisation; the webhook secret is shown only on creation.", Access.Staff, "OrganisationInput", "Organisation", [200, 201, 400, 401, 403, 413, 415]),
         new("POST", ApiRoutes.OrganisationApiKeys, "issueApiKey", "Issue a requester API key; it is shown only here.", Access.Staff, null, "IssuedApiKey", [201, 400, 401, 403, 404]),
         new("DELETE", ApiRoutes.OrganisationApiKey, "revokeApiKey", "Revoke an API key; it stops working at once.", Access.Staff, null, null, [204, 400, 401, 403, 404]),

@@ -9,6 +9,9 @@ public static class ApiRoutes
     public const string Prefix = "api";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
+
+    /// <summary>The staff console: the page at <c>/dashboard</c> (the catch-all matches nothing too) and its files below it.</summary>
+    public const string Dashboard = "dashboard/{*asset}";
     public const string Organisation = "v1/admin/organisations/{organisationId}";
     public const string OrganisationApiKeys = "v1/admin/organisations/{organisationId}/api-keys";
     public const string OrganisationApiKey = "v1/admin/organisations/{organisationId}/api-keys/{keyId}";

@@ -20,7 +20,7 @@ public static partial class OpenApiDocument
     public static JsonObject Build()
     {
         var paths = new JsonObject();
-        foreach (var group in ApiCatalog.Operations.GroupBy(o => "/" + o.Route))
+        foreach (var group in ApiCatalog.Operations.GroupBy(o => "/" + o.Route.Replace("{*", "{", StringComparison.Ordinal)))
         {
             var item = new JsonObject();
             foreach (var operation in group)
@@ -244,6 +244,6 @@ public static partial class OpenApiDocument
     private static IEnumerable<string> TimelineNames() =>
         typeof(Monitoring.TimelineEvents).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
 
-    [GeneratedRegex(@"\{([A-Za-z]+)\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"\{\*?([A-Za-z]+)\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex RouteParameter();
 }
