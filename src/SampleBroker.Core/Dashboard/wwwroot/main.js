@@ -33,9 +33,15 @@ function clearAlert() {
   alertBox.textContent = '';
 }
 
-/** A short confirmation of what just happened, read out politely. */
+let noticeTimer = 0;
+
+/** A short confirmation of what just happened, read out politely, gone after a few seconds. */
 function say(text) {
   notice.textContent = text;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
+    notice.textContent = '';
+  }, 8000);
 }
 
 /** What every view gets: error handling that signs out on a refused key, and navigation. */
