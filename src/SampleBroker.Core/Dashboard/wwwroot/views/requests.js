@@ -30,7 +30,7 @@ export function mount(root, context) {
     type: 'text',
     value: filters.organisationId,
     placeholder: 'e.g. acme-dx',
-    pattern: '[a-z0-9][a-z0-9-]{1,62}',
+    pattern: '[a-z0-9][a-z0-9\\-]{1,62}',
     autocomplete: 'off',
     spellcheck: 'false',
   });
