@@ -71,14 +71,15 @@ public sealed partial class AuditLog(BrokerTables tables, TimeProvider time, ILo
         }
 
         // Keys run newest first: "to" is a lower bound on the key, "from" an upper one ('.' sorts after '-').
+        // Both are inclusive at the millisecond the API shows times in, so an entry's own "at" finds it.
         if (query.To is { } to)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {InvertedTicks(to)}");
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {InvertedTicks(ToMillisecond(to).AddMilliseconds(1).AddTicks(-1))}");
         }
 
         if (query.From is { } from)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {InvertedTicks(from) + "."}");
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {InvertedTicks(ToMillisecond(from)) + "."}");
         }
 
         if (query.Action is not null)
@@ -119,6 +120,8 @@ public sealed partial class AuditLog(BrokerTables tables, TimeProvider time, ILo
 
     /// <summary>Newest first: the key starts with the ticks left until the end of time, then a random tail for ties.</summary>
     internal static string RowKey(DateTimeOffset at) => InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static DateTimeOffset ToMillisecond(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private static string InvertedTicks(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
