@@ -1,5 +1,5 @@
 // Small DOM and formatting helpers shared by the views. Elements are built with text nodes only
-// (never innerHTML), so nothing the API returns can become markup.
+// (never parsed as HTML), so nothing the API returns can become markup.
 
 /** h('a', { href: '#/x', class: 'link' }, 'text', child): an element with attributes and children. */
 export function h(tag, attributes = {}, ...children) {
