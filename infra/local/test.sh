@@ -22,6 +22,25 @@ if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   exit 1
 fi
 
+# The browser test (tests/SampleBroker.BrowserTests) drives Debian's Chromium, never a browser Playwright
+# downloads: install the package when it is missing and apt can, else say what to do.
+CHROMIUM="${SAMPLEBROKER_CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x "$CHROMIUM" ]]; then
+  SUDO=""
+  [[ "$(id -u)" -eq 0 ]] || SUDO="sudo -n"
+  if command -v apt-get >/dev/null 2>&1 && { [[ -z "$SUDO" ]] || sudo -n true 2>/dev/null; }; then
+    sb_log "installing Chromium for the browser test (apt-get install -y chromium, about two minutes) ..."
+    if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium; } >&2; then
+      sb_err "apt-get install chromium failed; install Debian's chromium package, or set SAMPLEBROKER_CHROMIUM to a Chromium binary"
+      exit 1
+    fi
+  else
+    sb_err "Chromium not found at $CHROMIUM and apt-get cannot install it here: run 'apt-get install -y chromium' as root, or set SAMPLEBROKER_CHROMIUM to a Chromium binary"
+    exit 1
+  fi
+fi
+export SAMPLEBROKER_CHROMIUM="$CHROMIUM"
+
 # SB_TEST_PORT_BASE moves the three ports (blob, queue, table) so two checkouts can test at once.
 BLOB_PORT="${SB_TEST_PORT_BASE:-10100}"
 QUEUE_PORT=$((BLOB_PORT + 1))

@@ -44,6 +44,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SecretProtector>();
 
         services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<StaffKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<OrganisationStore>();
         services.AddSingleton<BiobankStore>();
@@ -65,6 +66,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BiobankAnswerHandlers>();
         services.AddSingleton<SampleRequestHandlers>();
         services.AddSingleton<AdminRequestHandlers>();
+        services.AddSingleton<StaffKeyHandlers>();
+        services.AddSingleton<Monitoring.AuditHandlers>();
+        services.AddSingleton<Monitoring.MetricsHandlers>();
         services.AddSingleton<RequestReconciler>();
         services.AddSingleton<RetentionSweeper>();
 

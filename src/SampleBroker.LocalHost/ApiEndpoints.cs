@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
+using SampleBroker.Access;
 using SampleBroker.Biobanks;
+using SampleBroker.Dashboard;
 using SampleBroker.Http;
+using SampleBroker.Monitoring;
 using SampleBroker.Organisations;
 using SampleBroker.Requests;
 
@@ -18,6 +21,7 @@ public static class ApiEndpoints
         var api = app.MapGroup("/" + ApiRoutes.Prefix);
         api.MapGet(ApiRoutes.Health, (HttpRequest req, [FromServices] HealthHandler h) => h.GetAsync(req));
         api.MapGet(ApiRoutes.OpenApi, (HttpRequest req) => OpenApiDocument.Get(req));
+        api.MapGet(ApiRoutes.Dashboard, (HttpRequest req) => DashboardHandler.Get(req));
 
         api.MapPut(ApiRoutes.Organisation, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.PutAsync(req, organisationId));
         api.MapPost(ApiRoutes.OrganisationApiKeys, (HttpRequest req, string organisationId, [FromServices] OrganisationHandlers h) => h.IssueKeyAsync(req, organisationId));
@@ -40,6 +44,12 @@ public static class ApiEndpoints
         api.MapPost(ApiRoutes.AdminSampleRequestTerminate, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.TerminateAsync(req, requestId, durable));
         api.MapPost(ApiRoutes.AdminSampleRequestRestart, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.RestartAsync(req, requestId, durable));
         api.MapDelete(ApiRoutes.AdminSampleRequest, (HttpRequest req, string requestId, [FromServices] DurableTaskClient durable, [FromServices] AdminRequestHandlers h) => h.PurgeAsync(req, requestId, durable));
+
+        api.MapPost(ApiRoutes.StaffKeys, (HttpRequest req, [FromServices] StaffKeyHandlers h) => h.IssueAsync(req));
+        api.MapGet(ApiRoutes.StaffKeys, (HttpRequest req, [FromServices] StaffKeyHandlers h) => h.ListAsync(req));
+        api.MapDelete(ApiRoutes.StaffKey, (HttpRequest req, string keyId, [FromServices] StaffKeyHandlers h) => h.RevokeAsync(req, keyId));
+        api.MapGet(ApiRoutes.AdminAudit, (HttpRequest req, [FromServices] AuditHandlers h) => h.QueryAsync(req));
+        api.MapGet(ApiRoutes.AdminMetrics, (HttpRequest req, [FromServices] MetricsHandlers h) => h.GetAsync(req));
         return app;
     }
 }

@@ -8,7 +8,7 @@ using SampleBroker.Http;
 namespace SampleBroker.Access;
 
 /// <summary>Turns the <c>X-Api-Key</c> header into a <see cref="Caller"/>, or the 401/403 problem (contract section 1).</summary>
-public sealed class ApiKeyAuthenticator(ApiKeyStore keys, IOptions<SampleBrokerOptions> options)
+public sealed class ApiKeyAuthenticator(ApiKeyStore keys, StaffKeyStore staffKeys, IOptions<SampleBrokerOptions> options)
 {
     public const string Header = "X-Api-Key";
 
@@ -39,10 +39,13 @@ public sealed class ApiKeyAuthenticator(ApiKeyStore keys, IOptions<SampleBrokerO
 
         if (IsBootstrapStaffKey(presented))
         {
-            return new Caller(Role.Staff, null, "bootstrap");
+            return new Caller(Role.Staff, null, StaffKeyStore.BootstrapKeyId);
         }
 
-        return await keys.FindAsync(presented, cancellationToken).ConfigureAwait(false);
+        // One point read whatever the key: its prefix says which table could hold it.
+        return presented.StartsWith(StaffKeyStore.KeyPrefix, StringComparison.Ordinal)
+            ? await staffKeys.FindAsync(presented, cancellationToken).ConfigureAwait(false)
+            : await keys.FindAsync(presented, cancellationToken).ConfigureAwait(false);
     }
 
     private bool IsBootstrapStaffKey(string presented)

@@ -12,6 +12,9 @@ public sealed record Caller(Role Role, string? OrganisationId, string KeyId)
 {
     public bool IsStaff => Role == Role.Staff;
 
-    /// <summary>What the audit log names as the actor, never the key itself.</summary>
-    public string Actor => IsStaff ? $"staff:{KeyId}" : $"{OrganisationId}:{KeyId}";
+    /// <summary>
+    /// What the audit log names as the actor: the key id (<c>bootstrap</c>, a staff key's <c>staff_...</c>,
+    /// an organisation's <c>key_...</c>), never the key itself.
+    /// </summary>
+    public string Actor => KeyId;
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SampleBroker.Access;
 using SampleBroker.Http;
+using SampleBroker.Monitoring;
 using SampleBroker.Protocol.Vocabulary;
 using SampleBroker.Vocabulary;
 
@@ -15,12 +16,13 @@ public sealed class BiobankHandlers(
     BiobankHealthStore health,
     BiobankClient client,
     EndpointPolicy endpoints,
+    AuditLog audit,
     ILogger<BiobankHandlers> logger)
 {
     /// <summary>The answer to a rotation: the new secret, shown only here.</summary>
     public sealed record RotatedSecret(string SigningSecret);
 
-    public Task<IResult> PutAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
+    public Task<IResult> PutAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async (caller, ct) =>
     {
         var (body, problem) = await JsonBody.ReadAsync(request, ct).ConfigureAwait(false);
         if (body is null)
@@ -38,6 +40,7 @@ public sealed class BiobankHandlers(
 
             var (record, created) = await store.CreateOrUpdateAsync(biobankId, settings, signingSecret: null, ct).ConfigureAwait(false);
             logger.LogInformation("Biobank {BiobankId} {Change}", biobankId, created ? "registered" : "updated");
+            await audit.RecordAsync(caller.Actor, AuditActions.BiobankSaved, Target(biobankId), Describe(created, settings), ct).ConfigureAwait(false);
             var resource = ToResource(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false));
             return created
                 ? TypedResults.Created($"/api/v1/admin/biobanks/{biobankId}", WithSecret(resource, record.SigningSecrets[0]))
@@ -64,7 +67,7 @@ public sealed class BiobankHandlers(
         });
     });
 
-    public Task<IResult> GetAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
+    public Task<IResult> GetAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async (caller, ct) =>
     {
         var record = await store.GetAsync(biobankId, ct).ConfigureAwait(false);
         return record is null
@@ -73,7 +76,7 @@ public sealed class BiobankHandlers(
     });
 
     /// <summary><c>DELETE</c>: no new queries go to the biobank; queries already sent may still be answered.</summary>
-    public Task<IResult> DeleteAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
+    public Task<IResult> DeleteAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async (caller, ct) =>
     {
         if (!await store.DeleteAsync(biobankId, ct).ConfigureAwait(false))
         {
@@ -81,11 +84,12 @@ public sealed class BiobankHandlers(
         }
 
         logger.LogInformation("Biobank {BiobankId} deleted", biobankId);
+        await audit.RecordAsync(caller.Actor, AuditActions.BiobankDeleted, Target(biobankId), null, ct).ConfigureAwait(false);
         return TypedResults.NoContent();
     });
 
     /// <summary><c>POST rotate-secret</c>: a new secret; the old one stays valid for the grace period.</summary>
-    public Task<IResult> RotateSecretAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async ct =>
+    public Task<IResult> RotateSecretAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async (caller, ct) =>
     {
         var secret = await store.RotateSecretAsync(biobankId, ct).ConfigureAwait(false);
         if (secret is null)
@@ -95,10 +99,17 @@ public sealed class BiobankHandlers(
 
         // The secret itself is never logged.
         logger.LogInformation("Signing secret of biobank {BiobankId} rotated", biobankId);
+        await audit.RecordAsync(caller.Actor, AuditActions.BiobankSecretRotated, Target(biobankId), "old secret valid for the grace period", ct).ConfigureAwait(false);
         return TypedResults.Ok(new RotatedSecret(secret));
     });
 
-    private Task<IResult> ForBiobankAsync(HttpRequest request, string biobankId, Func<CancellationToken, Task<IResult>> handle) =>
+    /// <summary>How the audit log names a biobank.</summary>
+    public static string Target(string biobankId) => "biobank:" + biobankId;
+
+    private static string Describe(bool created, BiobankSettings s) =>
+        $"{(created ? "registered" : "updated")}: {s.Name} ({s.Country}), {(s.Enabled ? "enabled" : "disabled")}, endpoint host {new Uri(s.EndpointUrl).Host}";
+
+    private Task<IResult> ForBiobankAsync(HttpRequest request, string biobankId, Func<Caller, CancellationToken, Task<IResult>> handle) =>
         StaffRoute.RunAsync(auth, logger, request, "biobankId", biobankId, handle);
 
     /// <summary>Validates a <c>PUT</c> body; every broken field is reported at once.</summary>

@@ -12,7 +12,13 @@ public sealed record HealthTally(long Queries, long Answered, long TimedOut, lon
     /// <summary>How many answer latencies are kept per biobank for the percentiles.</summary>
     public const int LatencyWindow = 200;
 
+    /// <summary>How many answers are kept per biobank with their times, for the alliance's median over its newest answers.</summary>
+    public const int AnswerWindow = 1000;
+
     public static HealthTally Empty { get; } = new(0, 0, 0, 0, null, []);
+
+    /// <summary>The newest valid answers with when they came and how long they took from the query, oldest first.</summary>
+    public IReadOnlyList<TimedAnswer> RecentAnswers { get; init; } = [];
 
     /// <summary>Adds outcomes, oldest first; only the last <see cref="LatencyWindow"/> latencies are kept.</summary>
     public HealthTally Add(IEnumerable<RecordedOutcome> outcomes)
@@ -20,6 +26,7 @@ public sealed record HealthTally(long Queries, long Answered, long TimedOut, lon
         ArgumentNullException.ThrowIfNull(outcomes);
         var tally = this;
         var latencies = new List<int>(RecentLatenciesMs);
+        var answers = new List<TimedAnswer>(RecentAnswers);
         foreach (var o in outcomes)
         {
             tally = o.Kind switch
@@ -36,10 +43,15 @@ public sealed record HealthTally(long Queries, long Answered, long TimedOut, lon
             if (o.Kind == OutcomeKind.Answered && o.LatencyMs is { } ms)
             {
                 latencies.Add((int)Math.Clamp(ms, 0, int.MaxValue));
+                answers.Add(new TimedAnswer(o.At, (int)Math.Clamp(ms, 0, int.MaxValue)));
             }
         }
 
-        return tally with { RecentLatenciesMs = latencies.Count > LatencyWindow ? latencies[^LatencyWindow..] : latencies };
+        return tally with
+        {
+            RecentLatenciesMs = latencies.Count > LatencyWindow ? latencies[^LatencyWindow..] : latencies,
+            RecentAnswers = answers.Count > AnswerWindow ? answers[^AnswerWindow..] : answers,
+        };
     }
 
     /// <summary>The health the staff API shows.</summary>
@@ -62,6 +74,44 @@ public sealed record HealthTally(long Queries, long Answered, long TimedOut, lon
         var sorted = values.Order().ToArray();
         var rank = (int)Math.Ceiling(percent / 100 * sorted.Length);
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
+    }
+}
+
+/// <summary>One valid answer: when it came and how long after its query was sent.</summary>
+public sealed record TimedAnswer(DateTimeOffset At, int LatencyMs)
+{
+    private const int Size = sizeof(long) + sizeof(int);
+
+    /// <summary>Packs answers into bytes (12 each): 1,000 answers fit one table property (64 KiB) with room to spare.</summary>
+    public static byte[] Pack(IReadOnlyList<TimedAnswer> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var bytes = new byte[answers.Count * Size];
+        for (var i = 0; i < answers.Count; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * Size), answers[i].At.ToUnixTimeMilliseconds());
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((i * Size) + sizeof(long)), answers[i].LatencyMs);
+        }
+
+        return bytes;
+    }
+
+    public static IReadOnlyList<TimedAnswer> Unpack(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return [];
+        }
+
+        var answers = new List<TimedAnswer>(bytes.Length / Size);
+        for (var offset = 0; offset + Size <= bytes.Length; offset += Size)
+        {
+            answers.Add(new TimedAnswer(
+                DateTimeOffset.FromUnixTimeMilliseconds(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(offset))),
+                System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset + sizeof(long)))));
+        }
+
+        return answers;
     }
 }
 
@@ -229,6 +279,7 @@ public sealed class BiobankHealthStore(BrokerTables tables)
             ["Failed"] = tally.Failed,
             ["LastAnsweredAt"] = tally.LastAnsweredAt,
             ["Latencies"] = string.Join(',', tally.RecentLatenciesMs.Select(l => l.ToString(CultureInfo.InvariantCulture))),
+            ["Answers"] = TimedAnswer.Pack(tally.RecentAnswers),
         };
         var actions = new List<TableTransactionAction>(folded.Count + 1)
         {
@@ -267,5 +318,8 @@ public sealed class BiobankHealthStore(BrokerTables tables)
             summary.GetInt64("TimedOut") ?? 0,
             summary.GetInt64("Failed") ?? 0,
             summary.GetDateTimeOffset("LastAnsweredAt"),
-            (summary.GetString("Latencies") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList());
+            (summary.GetString("Latencies") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList())
+        {
+            RecentAnswers = TimedAnswer.Unpack(summary.GetBinary("Answers")),
+        };
 }

@@ -9,6 +9,9 @@ public static class ApiRoutes
     public const string Prefix = "api";
     public const string Health = "health";
     public const string OpenApi = "openapi.json";
+
+    /// <summary>The staff console: the page at <c>/dashboard</c> (the catch-all matches nothing too) and its files below it.</summary>
+    public const string Dashboard = "dashboard/{*asset}";
     public const string Organisation = "v1/admin/organisations/{organisationId}";
     public const string OrganisationApiKeys = "v1/admin/organisations/{organisationId}/api-keys";
     public const string OrganisationApiKey = "v1/admin/organisations/{organisationId}/api-keys/{keyId}";
@@ -23,6 +26,10 @@ public static class ApiRoutes
     public const string AdminSampleRequest = "v1/admin/sample-requests/{requestId}";
     public const string AdminSampleRequestTerminate = "v1/admin/sample-requests/{requestId}/terminate";
     public const string AdminSampleRequestRestart = "v1/admin/sample-requests/{requestId}/restart";
+    public const string StaffKeys = "v1/admin/staff-keys";
+    public const string StaffKey = "v1/admin/staff-keys/{keyId}";
+    public const string AdminAudit = "v1/admin/audit";
+    public const string AdminMetrics = "v1/admin/metrics";
 
     /// <summary>The absolute path of a route: its template under <c>/api</c> with the given values in its parameters.</summary>
     public static string Path(string template, params (string Name, string Value)[] values)

@@ -17,6 +17,12 @@ public static partial class Identifiers
     /// <summary>API key ids as issued: <c>key_</c> and 16 hex digits (or the demo key's id).</summary>
     public static bool IsKeyId(string? value) => value is not null && KeyId().IsMatch(value);
 
+    /// <summary>Staff key ids as issued: <c>staff_</c> and 16 hex digits.</summary>
+    public static bool IsStaffKeyId(string? value) => value is not null && StaffKeyId().IsMatch(value);
+
+    [GeneratedRegex("^staff_[0-9a-f]{16}\\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex StaffKeyId();
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}\\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex ResourceId();
 

@@ -20,7 +20,7 @@ public static partial class OpenApiDocument
     public static JsonObject Build()
     {
         var paths = new JsonObject();
-        foreach (var group in ApiCatalog.Operations.GroupBy(o => "/" + o.Route))
+        foreach (var group in ApiCatalog.Operations.GroupBy(o => "/" + o.Route.Replace("{*", "{", StringComparison.Ordinal)))
         {
             var item = new JsonObject();
             foreach (var operation in group)
@@ -120,6 +120,8 @@ public static partial class OpenApiDocument
 
     private static JsonObject Str(int? max = null) => max is null ? new() { ["type"] = "string" } : new() { ["type"] = "string", ["maxLength"] = max };
 
+    private static JsonObject NullableDate() => new() { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true };
+
     private static JsonObject Int(long min, long max) => new() { ["type"] = "integer", ["minimum"] = min, ["maximum"] = max };
 
     private static JsonObject Enum(IEnumerable<string> values) => new() { ["type"] = "string", ["enum"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()) };
@@ -216,6 +218,35 @@ public static partial class OpenApiDocument
             ["SubmitAccepted"] = Obj(new JsonObject { ["requestId"] = Str(), ["status"] = Enum(statuses) }),
             ["SampleRequest"] = Obj(full),
             ["AdminSampleRequest"] = Obj(AdminDetail(full)),
+            ["StaffKeyInput"] = Obj(new JsonObject { ["name"] = Str(200) }, "name"),
+            ["IssuedStaffKey"] = Obj(new JsonObject { ["keyId"] = Str(), ["name"] = Str(200), ["apiKey"] = Str() }, "keyId", "name", "apiKey"),
+            ["StaffKeyList"] = Obj(new JsonObject
+            {
+                ["items"] = ArrayOf(Obj(new JsonObject
+                {
+                    ["keyId"] = Str(), ["name"] = Str(200), ["createdAt"] = NullableDate(), ["lastUsedAt"] = NullableDate(),
+                })),
+            }),
+            ["AuditPage"] = Obj(new JsonObject
+            {
+                ["items"] = ArrayOf(Obj(new JsonObject
+                {
+                    ["at"] = date.DeepClone(), ["actor"] = Str(), ["action"] = Enum(Monitoring.AuditActions.All), ["target"] = Str(),
+                    ["detail"] = new JsonObject { ["type"] = "string", ["nullable"] = true },
+                })),
+                ["continuationToken"] = new JsonObject { ["type"] = "string", ["nullable"] = true },
+            }),
+            ["Metrics"] = Obj(new JsonObject
+            {
+                ["requests"] = Obj(new JsonObject
+                {
+                    ["brokering"] = Int(0, long.MaxValue), ["completed"] = Int(0, long.MaxValue), ["cancelled"] = Int(0, long.MaxValue),
+                    ["failed"] = Int(0, long.MaxValue), ["overdue"] = Int(0, long.MaxValue),
+                }),
+                ["biobanks"] = ArrayOf(Obj(new JsonObject { ["biobankId"] = Str(63), ["health"] = Health() })),
+                ["answerRate"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["maximum"] = 1, ["nullable"] = true },
+                ["p50AnswerSeconds"] = new JsonObject { ["type"] = "number", ["minimum"] = 0, ["nullable"] = true },
+            }),
             ["SampleRequestPage"] = Obj(new JsonObject { ["items"] = ArrayOf(Obj(RequestProperties())), ["continuationToken"] = new JsonObject { ["type"] = "string", ["nullable"] = true } }),
         };
     }
@@ -244,6 +275,6 @@ public static partial class OpenApiDocument
     private static IEnumerable<string> TimelineNames() =>
         typeof(Monitoring.TimelineEvents).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
 
-    [GeneratedRegex(@"\{([A-Za-z]+)\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"\{\*?([A-Za-z]+)\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex RouteParameter();
 }

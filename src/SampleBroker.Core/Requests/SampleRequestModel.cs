@@ -159,3 +159,6 @@ public sealed record SubmitAccepted(string RequestId, RequestStatus Status);
 /// </summary>
 public sealed record AdminListFilter(
     RequestStatus? Status, string? OrganisationId, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, DateTimeOffset? OverdueAt, int Top, string? After);
+
+/// <summary>Requests by status across organisations; <c>Overdue</c> counts those brokering more than 60 s past their deadline.</summary>
+public sealed record RequestCounts(long Brokering, long Completed, long Cancelled, long Failed, long Overdue);

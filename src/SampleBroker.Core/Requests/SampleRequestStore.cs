@@ -537,6 +537,38 @@ public sealed class SampleRequestStore(BrokerTables tables, TimeProvider time)
         return (ids, null);
     }
 
+    /// <summary>
+    /// How many requests there are in each status across organisations, and how many of those still
+    /// brokering had their deadline before <paramref name="overdueBefore"/>. One pass over the alliance's
+    /// index partition reading two small properties per row; no request partition is opened.
+    /// </summary>
+    public async Task<RequestCounts> CountAllAsync(DateTimeOffset overdueBefore, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<RequestStatus, long>();
+        long overdue = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AllPartition}");
+        await foreach (var e in tables.RequestIndex.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Status", "Deadline"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!Enum.TryParse<RequestStatus>(e.GetString("Status"), out var status))
+            {
+                continue;
+            }
+
+            counts[status] = counts.GetValueOrDefault(status) + 1;
+            if (status == RequestStatus.Brokering && e.GetDateTimeOffset("Deadline") < overdueBefore)
+            {
+                overdue++;
+            }
+        }
+
+        return new RequestCounts(
+            counts.GetValueOrDefault(RequestStatus.Brokering),
+            counts.GetValueOrDefault(RequestStatus.Completed),
+            counts.GetValueOrDefault(RequestStatus.Cancelled),
+            counts.GetValueOrDefault(RequestStatus.Failed),
+            overdue);
+    }
+
     /// <summary>Removes the stored request: every row of its partition (timeline included), its index rows and its open marker.</summary>
     public async Task PurgeAsync(SampleRequestRecord request, CancellationToken cancellationToken)
     {

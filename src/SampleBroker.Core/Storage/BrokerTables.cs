@@ -14,6 +14,7 @@ public sealed class BrokerTables
         Service = service;
         Organisations = service.GetTableClient(prefix + "Organisations");
         ApiKeys = service.GetTableClient(prefix + "ApiKeys");
+        StaffKeys = service.GetTableClient(prefix + "StaffKeys");
         Biobanks = service.GetTableClient(prefix + "Biobanks");
         Requests = service.GetTableClient(prefix + "SampleRequests");
         RequestIndex = service.GetTableClient(prefix + "SampleRequestIndex");
@@ -29,6 +30,9 @@ public sealed class BrokerTables
 
     /// <summary>API keys by SHA-256 hash (rows keyed by hash) and by organisation (rows keyed by key id).</summary>
     public TableClient ApiKeys { get; }
+
+    /// <summary>Staff keys, one per person: rows by SHA-256 hash for authentication and by key id for the list.</summary>
+    public TableClient StaffKeys { get; }
 
     public TableClient Biobanks { get; }
 
@@ -49,7 +53,7 @@ public sealed class BrokerTables
     /// <summary>The append-only audit log, newest first (contract section 7).</summary>
     public TableClient Audit { get; }
 
-    public IEnumerable<TableClient> All => [Organisations, ApiKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys, Audit];
+    public IEnumerable<TableClient> All => [Organisations, ApiKeys, StaffKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys, Audit];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {

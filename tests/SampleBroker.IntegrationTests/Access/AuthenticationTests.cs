@@ -49,6 +49,11 @@ public sealed class AuthenticationTests(AuthenticationFixture fixture) : IClassF
         { "PUT", "/api/v1/admin/biobanks/bb-auth", "staff" },
         { "GET", "/api/v1/admin/biobanks", "staff" },
         { "GET", "/api/v1/admin/biobanks/bb-auth", "staff" },
+        { "POST", "/api/v1/admin/staff-keys", "staff" },
+        { "GET", "/api/v1/admin/staff-keys", "staff" },
+        { "DELETE", "/api/v1/admin/staff-keys/staff_0123456789abcdef", "staff" },
+        { "GET", "/api/v1/admin/audit", "staff" },
+        { "GET", "/api/v1/admin/metrics", "staff" },
         { "POST", "/api/v1/sample-requests", "requester" },
         { "GET", "/api/v1/sample-requests", "requester" },
         { "GET", "/api/v1/sample-requests/{request}", "any" },
@@ -247,6 +252,7 @@ public sealed class AuthenticationTests(AuthenticationFixture fixture) : IClassF
         {
             ("PUT", var r) when r.Contains("/organisations/", StringComparison.Ordinal) => new { name = "Acme", country = "BE" },
             ("PUT", _) => new { name = "Biobank Auth", country = "IT", endpointUrl = "http://127.0.0.1:9/query" },
+            ("POST", "/api/v1/admin/staff-keys") => new { name = "Auth Test" },
             ("POST", "/api/v1/sample-requests") => new { criteria = new { sampleTypes = new[] { "dna" } }, quantity = 1, answerWithinSeconds = 5 },
             _ => null,
         };
