@@ -58,5 +58,30 @@ public sealed class AnswerMessageStore(BrokerTables tables, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Deletes the ids remembered before <paramref name="cutoff"/>; returns how many went. A signed
+    /// message is only accepted within 300 s of its timestamp, so an old id can never come back; a
+    /// redelivery to its own query is still recognised by the answer stored with the query.
+    /// </summary>
+    public async Task<int> ForgetOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"At lt {cutoff}");
+        var forgotten = 0;
+        await foreach (var e in tables.AnswerMessages.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await tables.AnswerMessages.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                forgotten++;
+            }
+            catch (RequestFailedException d) when (d.Status == 404)
+            {
+                // Forgotten by another pass.
+            }
+        }
+
+        return forgotten;
+    }
+
     private static string Key(string messageId) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)));
 }
