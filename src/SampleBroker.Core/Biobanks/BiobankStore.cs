@@ -113,7 +113,7 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
 
             // A secret that cannot be read is not kept for the grace period (any older one ends now):
             // rotating is how staff repair such a row.
-            if (TryUnprotect(entity.GetString("SigningSecret"), out var current) && !string.IsNullOrEmpty(current))
+            if (TryUnprotect(entity.GetString("SigningSecret"), out var current) && current is not null && WebhookSecret.TryParse(current, out _))
             {
                 update["PreviousSigningSecret"] = protector.Protect(Purpose, current);
                 update["PreviousSecretValidUntil"] = time.GetUtcNow().AddHours(options.Value.SecretRotationGraceHours);
@@ -228,7 +228,7 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
             TryUnprotect(entity.GetString("SigningSecret"), out var current);
             secrets = SigningSecretGrace.Valid(
                 current!,
-                TryUnprotect(entity.GetString("PreviousSigningSecret"), out var previous) ? previous : null,
+                TryUnprotect(entity.GetString("PreviousSigningSecret"), out var previous) && previous is not null && WebhookSecret.TryParse(previous, out _) ? previous : null,
                 entity.GetDateTimeOffset("PreviousSecretValidUntil"),
                 time.GetUtcNow());
         }
@@ -260,6 +260,11 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
         if (string.IsNullOrEmpty(secret))
         {
             return "misconfigured: the biobank has no signing secret; rotate the secret";
+        }
+
+        if (!WebhookSecret.TryParse(secret, out _))
+        {
+            return "misconfigured: the stored signing secret is not a whsec_ secret; rotate the secret";
         }
 
         if (string.IsNullOrEmpty(entity.GetString("EndpointUrl")))

@@ -81,6 +81,24 @@ public sealed class BrokenBiobankTests : IAsyncLifetime
         Assert.Equal(["bb-broken", "bb-good"], offers.Select(o => o.BiobankId));
     }
 
+    [Theory]
+    [InlineData("not-a-secret", "not a whsec_ secret")]
+    [InlineData("", "no signing secret")]
+    [InlineData("dp1:", "cannot be decrypted")]
+    public async Task A_secret_that_is_not_a_usable_signing_secret_is_a_problem_not_an_exception(string stored, string reason)
+    {
+        await core.Get<BrokerTables>().Biobanks.UpdateEntityAsync(
+            new TableEntity("biobank", "bb-good") { ["SigningSecret"] = stored }, Azure.ETag.All, TableUpdateMode.Merge);
+
+        var biobank = await core.Get<BiobankStore>().GetAsync("bb-good", CancellationToken.None);
+        var outcome = Assert.IsType<SubmitOutcome.Accepted>(await SubmitAsync());
+
+        Assert.Contains(reason, biobank!.Problem, StringComparison.Ordinal);
+        Assert.Empty(biobank.SigningSecrets);
+        var (_, offers) = (await core.Get<SampleRequestStore>().GetAsync(outcome.RequestId, CancellationToken.None))!.Value;
+        Assert.Empty(offers);
+    }
+
     private Task<SubmitOutcome> SubmitAsync() =>
         core.Get<SampleRequestIntake>().SubmitAsync("acme-dx", idempotencyKey: null, Body, CoreInstance.Durable, CancellationToken.None);
 
