@@ -72,11 +72,19 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RequestReconciler>();
         services.AddSingleton<RetentionSweeper>();
 
+        services.AddSingleton<AnswerMessageStore>();
+        services.AddSingleton<SharedCircuitBreaker>();
         services.AddSingleton<BiobankClient>();
         services.AddHttpClient(BiobankClient.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => BiobankClient.CreateHandler(sp.GetRequiredService<EndpointPolicy>()))
+            .ConfigurePrimaryHttpMessageHandler(sp => BiobankClient.CreateHandler(sp.GetRequiredService<EndpointPolicy>(), EndpointKind.BiobankEndpoint))
 
             // Polly in BiobankClient owns timeouts per attempt; the client-wide timeout must not cut across it.
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        // Requesters' callbacks get their own connections: a pooled connection to a biobank is never reused
+        // for a callback URL, whose addresses are checked under the callback switch.
+        services.AddHttpClient(BiobankClient.CallbackHttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => BiobankClient.CreateHandler(sp.GetRequiredService<EndpointPolicy>(), EndpointKind.CallbackUrl))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
 
         services.AddTransient<BrokerSampleRequestOrchestrator>();

@@ -55,6 +55,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["SampleBroker__BootstrapStaffKey"] = StaffKey,
             ["SampleBroker__SeedDemoData"] = "false",
             ["SampleBroker__AllowInsecureBiobankEndpoints"] = "true",
+            ["SampleBroker__AllowInsecureCallbackUrls"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__SampleBroker"] = "Information",
         };

@@ -28,7 +28,11 @@ public sealed record CreatedBiobank(
     [property: JsonPropertyOrder(100)] string SigningSecret)
     : BiobankResource(BiobankId, Name, Country, EndpointUrl, Enabled, SampleTypes, AnswerTimeoutSeconds, MinReportableCount, Health);
 
-/// <summary>How a biobank has been doing (contract section 3, <c>health</c>).</summary>
+/// <summary>
+/// How a biobank has been doing (contract section 3, <c>health</c>). <see cref="Problem"/> is this
+/// broker's addition: null while the registry row is usable, else why the biobank is skipped
+/// (<c>misconfigured: ...</c>).
+/// </summary>
 public sealed record BiobankHealth(
     long Queries,
     long Answered,
@@ -37,7 +41,8 @@ public sealed record BiobankHealth(
     int? P50LatencyMs,
     int? P95LatencyMs,
     string Circuit,
-    DateTimeOffset? LastAnsweredAt)
+    DateTimeOffset? LastAnsweredAt,
+    string? Problem = null)
 {
     /// <summary>Health of a biobank that has no final outcome yet.</summary>
     public static BiobankHealth NotYetMeasured { get; } = new(0, 0, 0, 0, null, null, "Closed", null);
@@ -53,7 +58,14 @@ public sealed record BiobankRecord(
     IReadOnlyList<string>? SampleTypes,
     int AnswerTimeoutSeconds,
     int MinReportableCount,
-    IReadOnlyList<string> SigningSecrets);
+    IReadOnlyList<string> SigningSecrets)
+{
+    /// <summary>Why the row cannot be used (a secret that cannot be decrypted, a broken field); null when it can. Such a biobank gets no queries.</summary>
+    public string? Problem { get; init; }
+
+    /// <summary>Whether the audit log already holds this row's <see cref="Problem"/>, so it is recorded once, not per submission.</summary>
+    public bool ProblemNoted { get; init; }
+}
 
 /// <summary>Settings of a biobank as a staff member sends them with <c>PUT</c>.</summary>
 public sealed record BiobankSettings(

@@ -17,6 +17,7 @@ namespace SampleBroker.Biobanks;
 public sealed class BiobankAnswerHandlers(
     BiobankStore biobanks,
     SampleRequestStore requests,
+    AnswerMessageStore messages,
     AuditLog audit,
     TimeProvider time,
     ILogger<BiobankAnswerHandlers> logger)
@@ -69,6 +70,13 @@ public sealed class BiobankAnswerHandlers(
             return TypedResults.Ok(new AnswerAccepted(queryId, pending.Outcome));
         }
 
+        // The signature does not cover the URL: the same signed message sent to another query of this
+        // biobank is a redelivery of what was accepted there (200), and counts nowhere else.
+        if (await messages.FindAsync(biobankId, messageId, ct).ConfigureAwait(false) is { } answered && answered != queryId)
+        {
+            return await ReplayedAsync(parsed, biobankId, answered, ct).ConfigureAwait(false);
+        }
+
         var (answer, errors) = BiobankAnswerReader.Read(raw);
         if (answer is null)
         {
@@ -89,6 +97,11 @@ public sealed class BiobankAnswerHandlers(
             return Problems.Conflict("This query has an answer already; the first answer stands.");
         }
 
+        if (await messages.ClaimAsync(biobankId, messageId, queryId, ct).ConfigureAwait(false) is { } claimedBy)
+        {
+            return await ReplayedAsync(parsed, biobankId, claimedBy, ct).ConfigureAwait(false);
+        }
+
         // A callback may overtake the 202 that announced it; the latency is then filled in when the 202 is stored.
         var latency = pending.QuerySentAt is { } sent ? (long)(now - sent).TotalMilliseconds : (long?)null;
         var offer = BiobankAnswerReader.ToOffer(pending, answer, biobank.MinReportableCount, now, latency ?? 0) with
@@ -99,6 +112,8 @@ public sealed class BiobankAnswerHandlers(
         var stored = await requests.RecordOutcomeAsync(f.Request.RequestId, offer, [Orchestration.QueryBiobankActivity.Received(offer, now, via: "by callback")], ct).ConfigureAwait(false);
         if (stored.AnswerMessageId != messageId)
         {
+            await messages.ReleaseAsync(biobankId, messageId, queryId, ct).ConfigureAwait(false);
+
             // Settled in between: by another answer, or as TimedOut/Cancelled when the request ended.
             return stored.Outcome is BiobankOutcome.TimedOut or BiobankOutcome.Cancelled
                 ? Problems.Status(StatusCodes.Status410Gone, "The sample request is no longer brokering; the answer was not counted.")
@@ -118,6 +133,17 @@ public sealed class BiobankAnswerHandlers(
         logger.LogInformation("Callback answer from {BiobankId} to {QueryId}: {Outcome}", biobankId, queryId, stored.Outcome);
         return TypedResults.Ok(new AnswerAccepted(queryId, stored.Outcome));
     });
+
+    /// <summary>The answer to a message already accepted for another query of the biobank: 200, as the contract says of a redelivery, and nothing counted.</summary>
+    private async Task<IResult> ReplayedAsync(QueryId? query, string biobankId, string answeredQueryId, CancellationToken ct)
+    {
+        logger.LogWarning("Callback for {BiobankId} reused a webhook-id accepted for another query; not counted", biobankId);
+        await NoteAsync(query, biobankId, TimelineEvents.DuplicateAnswer, null, "a webhook-id this biobank used for another query; not counted", ct).ConfigureAwait(false);
+        var outcome = QueryId.TryParse(answeredQueryId, out var answered) && await requests.GetOfferAsync(answered.RequestId, biobankId, ct).ConfigureAwait(false) is { } offer
+            ? offer.Outcome
+            : BiobankOutcome.Pending;
+        return TypedResults.Ok(new AnswerAccepted(answeredQueryId, outcome));
+    }
 
     /// <summary>
     /// Notes on the query's timeline (when the query id names a request) and, for what staff must see

@@ -32,19 +32,30 @@ public abstract record QueryDelivery(long LatencyMs)
 
 /// <summary>
 /// Sends signed queries to biobank adapters (contract section 5). Polly owns every HTTP concern: the
-/// per-attempt timeout (<c>answerTimeoutSeconds</c>), retries with exponential backoff and jitter on
-/// 408/429/5xx and transport errors while the deadline allows, and one circuit breaker per biobank.
+/// per-attempt timeout (<c>answerTimeoutSeconds</c>, which bounds connecting too), retries with
+/// exponential backoff and jitter on 408/429/5xx and transport errors while the deadline allows, and
+/// one circuit breaker per biobank (<see cref="SharedCircuitBreaker"/>, shared by every instance).
 /// </summary>
-public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<SampleBrokerOptions> options, TimeProvider time) : IDisposable
+public sealed class BiobankClient(IHttpClientFactory httpClients, SharedCircuitBreaker breaker, IOptions<SampleBrokerOptions> options, TimeProvider time) : IDisposable
 {
-    /// <summary>The HTTP client for every call the broker makes out: queries to biobanks and completion callbacks.</summary>
+    /// <summary>The HTTP client for queries to biobanks (<see cref="EndpointKind.BiobankEndpoint"/>).</summary>
     public const string HttpClientName = "outbound";
+
+    /// <summary>The HTTP client for completion callbacks to requesters (<see cref="EndpointKind.CallbackUrl"/>).</summary>
+    public const string CallbackHttpClientName = "outbound-callbacks";
 
     private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeout = new("sb-attempt-timeout");
 
-    private readonly ResiliencePipelineRegistry<string> pipelines = new();
+    /// <summary>
+    /// How long the connect of one request may take: its attempt's timeout. Set on every outgoing request,
+    /// because the handler may go on connecting after the request that asked for the connection gave up.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> ConnectBudget = new("sb-connect-budget");
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CircuitBreakerStateProvider> circuitStates = new(StringComparer.Ordinal);
+    /// <summary>The connect budget of a request that names none.</summary>
+    private static readonly TimeSpan DefaultConnectBudget = TimeSpan.FromSeconds(10);
+
+    private readonly ResiliencePipelineRegistry<string> pipelines = new();
 
     public async Task<QueryDelivery> SendAsync(BiobankRecord biobank, string messageId, byte[] body, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
@@ -99,15 +110,7 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<Sampl
     }
 
     /// <summary>The circuit breaker's state for a biobank, as the health view names it.</summary>
-    public string CircuitStateOf(string biobankId) =>
-        circuitStates.TryGetValue(biobankId, out var provider)
-            ? provider.CircuitState switch
-            {
-                CircuitState.Open or CircuitState.Isolated => "Open",
-                CircuitState.HalfOpen => "HalfOpen",
-                _ => "Closed",
-            }
-            : "Closed";
+    public Task<string> CircuitStateOfAsync(string biobankId, CancellationToken cancellationToken) => breaker.StateOfAsync(biobankId, cancellationToken);
 
     private ResiliencePipeline<Attempt> Pipeline(string biobankId) => pipelines.GetOrAddPipeline<Attempt>(biobankId, builder =>
     {
@@ -115,7 +118,6 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<Sampl
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(a => IsRetryable(a.Status));
-        var stateProvider = circuitStates.GetOrAdd(biobankId, _ => new CircuitBreakerStateProvider());
         builder
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
@@ -126,15 +128,7 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<Sampl
                 Delay = TimeSpan.FromMilliseconds(200),
                 MaxDelay = TimeSpan.FromSeconds(10),
             })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<Attempt>
-            {
-                ShouldHandle = retryable,
-                FailureRatio = 0.8,
-                MinimumThroughput = 8,
-                SamplingDuration = TimeSpan.FromSeconds(60),
-                BreakDuration = TimeSpan.FromSeconds(30),
-                StateProvider = stateProvider,
-            })
+            .AddStrategy(_ => new SharedCircuitStrategy(breaker, biobankId))
             .AddTimeout(new TimeoutStrategyOptions
             {
                 TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(AttemptTimeout, TimeSpan.FromSeconds(10))),
@@ -145,10 +139,15 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<Sampl
 
     private static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
 
+    /// <summary>An attempt that counts against the biobank: a transport error, a timed-out attempt, or a retryable status.</summary>
+    private static bool IsFailure(Outcome<Attempt> outcome) =>
+        outcome.Exception is HttpRequestException or TimeoutRejectedException || (outcome.Result is { } a && IsRetryable(a.Status));
+
     private async Task<Attempt> PostAsync(BiobankRecord biobank, string messageId, byte[] body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, biobank.EndpointUrl) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Options.Set(ConnectBudget, TimeSpan.FromSeconds(biobank.AnswerTimeoutSeconds));
 
         // Signed per attempt: the id stays, the timestamp is fresh so a retry is never stale.
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
@@ -156,53 +155,111 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, IOptions<Sampl
         request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(messageId, timestamp, body, biobank.SigningSecrets));
 
-        using var response = await httpClients.CreateClient(HttpClientName)
-            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
-        if (status != 200)
+        HttpResponseMessage response;
+        try
         {
-            return new Attempt(status, null);
+            response = await httpClients.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by nothing of ours (a handler-level timeout): a transport failure of this attempt,
+            // retried like any other, never an exception that escapes the pipeline.
+            throw new HttpRequestException(HttpRequestError.ConnectionError, "The connection timed out.", e);
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return new Attempt(status, await JsonBody.ReadBoundedAsync(stream, cancellationToken).ConfigureAwait(false));
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (status != 200)
+            {
+                return new Attempt(status, null);
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new Attempt(status, await JsonBody.ReadBoundedAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
     }
 
     /// <summary>
-    /// The handler behind <see cref="HttpClientName"/>: no redirects, and every connection checked again
-    /// against the endpoint policy after DNS resolution, so a host cannot be re-pointed at an internal address.
+    /// The handler behind <see cref="HttpClientName"/> and <see cref="CallbackHttpClientName"/>: no
+    /// redirects, and every connection checked again against the endpoint policy for
+    /// <paramref name="kind"/> after DNS resolution, so a host cannot be re-pointed at an internal
+    /// address. Connecting is bounded by the request's <see cref="ConnectBudget"/> (its attempt's
+    /// timeout), not by a handler-wide connect timeout, which would surface as a cancellation outside
+    /// the retry policy; so an attempt that gives up also ends the connect it started, and the next
+    /// attempt connects afresh. <paramref name="connect"/> replaces the socket connect, for tests.
     /// </summary>
-    public static SocketsHttpHandler CreateHandler(EndpointPolicy policy)
+    public static SocketsHttpHandler CreateHandler(EndpointPolicy policy, EndpointKind kind, Func<IPAddress[], int, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        connect ??= ConnectAsync;
         return new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectTimeout = Timeout.InfiniteTimeSpan,
             ConnectCallback = async (context, ct) =>
             {
                 var host = context.DnsEndPoint.Host;
                 var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-                var allowed = addresses.Where(policy.IsAllowedAtSendTime).ToArray();
+                var allowed = addresses.Where(a => policy.IsAllowedAtSendTime(a, kind)).ToArray();
                 if (allowed.Length == 0)
                 {
                     throw new HttpRequestException(HttpRequestError.ConnectionError, "The endpoint resolves only to forbidden addresses.");
                 }
 
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                budget.CancelAfter(context.InitialRequestMessage.Options.TryGetValue(ConnectBudget, out var limit) ? limit : DefaultConnectBudget);
                 try
                 {
-                    await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
+                    return await connect(allowed, context.DnsEndPoint.Port, budget.Token).ConfigureAwait(false);
                 }
-                catch
+                catch (OperationCanceledException e) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
                 {
-                    socket.Dispose();
-                    throw;
+                    throw new HttpRequestException(HttpRequestError.ConnectionError, "The connection was not established in time.", e);
                 }
             },
         };
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The shared circuit breaker as a step of the pipeline, between the retry and the per-attempt
+    /// timeout: an open circuit fails the attempt at once (not retried), every attempt's result is counted.
+    /// </summary>
+    private sealed class SharedCircuitStrategy(SharedCircuitBreaker breaker, string biobankId) : ResilienceStrategy<Attempt>
+    {
+        protected override async ValueTask<Outcome<Attempt>> ExecuteCore<TState>(Func<ResilienceContext, TState, ValueTask<Outcome<Attempt>>> callback, ResilienceContext context, TState state)
+        {
+            if (!await breaker.TryEnterAsync(biobankId, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext))
+            {
+                return Outcome.FromException<Attempt>(new BrokenCircuitException("The biobank's circuit is open."));
+            }
+
+            var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            // A cancellation is the request's deadline or a shutdown, not the biobank's fault.
+            if (outcome.Exception is not OperationCanceledException)
+            {
+                await breaker.RecordAsync(biobankId, succeeded: !IsFailure(outcome), CancellationToken.None).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+
+            return outcome;
+        }
     }
 
     private sealed record Attempt(int Status, byte[]? Body);

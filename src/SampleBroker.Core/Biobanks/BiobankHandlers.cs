@@ -41,7 +41,7 @@ public sealed class BiobankHandlers(
             var (record, created) = await store.CreateOrUpdateAsync(biobankId, settings, signingSecret: null, ct).ConfigureAwait(false);
             logger.LogInformation("Biobank {BiobankId} {Change}", biobankId, created ? "registered" : "updated");
             await audit.RecordAsync(caller.Actor, AuditActions.BiobankSaved, Target(biobankId), Describe(created, settings), ct).ConfigureAwait(false);
-            var resource = ToResource(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false));
+            var resource = await ToResourceAsync(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             return created
                 ? TypedResults.Created($"/api/v1/admin/biobanks/{biobankId}", WithSecret(resource, record.SigningSecrets[0]))
                 : TypedResults.Ok(resource);
@@ -59,12 +59,10 @@ public sealed class BiobankHandlers(
 
         var items = await store.ListAsync(ct).ConfigureAwait(false);
         var tallies = await health.GetAllAsync(ct).ConfigureAwait(false);
-        return TypedResults.Ok(new
-        {
-            items = items
-                .OrderBy(b => b.BiobankId, StringComparer.Ordinal)
-                .Select(b => ToResource(b, tallies.TryGetValue(b.BiobankId, out var tally) ? tally : HealthTally.Empty)),
-        });
+        var resources = await Task.WhenAll(items
+            .OrderBy(b => b.BiobankId, StringComparer.Ordinal)
+            .Select(b => ToResourceAsync(b, tallies.TryGetValue(b.BiobankId, out var tally) ? tally : HealthTally.Empty, ct))).ConfigureAwait(false);
+        return TypedResults.Ok(new { items = resources });
     });
 
     public Task<IResult> GetAsync(HttpRequest request, string biobankId) => ForBiobankAsync(request, biobankId, async (caller, ct) =>
@@ -72,7 +70,7 @@ public sealed class BiobankHandlers(
         var record = await store.GetAsync(biobankId, ct).ConfigureAwait(false);
         return record is null
             ? Problems.NotFound($"There is no biobank '{biobankId}'.")
-            : TypedResults.Ok(ToResource(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false)));
+            : TypedResults.Ok(await ToResourceAsync(record, await health.GetAsync(biobankId, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
     });
 
     /// <summary><c>DELETE</c>: no new queries go to the biobank; queries already sent may still be answered.</summary>
@@ -129,7 +127,7 @@ public sealed class BiobankHandlers(
         }
 
         var endpointUrl = fields.ReadString(body, "endpointUrl", "endpointUrl", 1, 2000, required: true);
-        if (endpointUrl is not null && await endpoints.CheckAsync(endpointUrl, cancellationToken).ConfigureAwait(false) is { } reason)
+        if (endpointUrl is not null && await endpoints.CheckAsync(endpointUrl, EndpointKind.BiobankEndpoint, cancellationToken).ConfigureAwait(false) is { } reason)
         {
             fields.Add("endpointUrl", reason);
         }
@@ -146,9 +144,10 @@ public sealed class BiobankHandlers(
         return (new BiobankSettings(name!, country!, endpointUrl!, enabled ?? true, sampleTypes, (int)(timeout ?? 10), (int)(minReportable ?? 0)), fields.Errors);
     }
 
-    private BiobankResource ToResource(BiobankRecord record, HealthTally tally) => new(
+    private async Task<BiobankResource> ToResourceAsync(BiobankRecord record, HealthTally tally, CancellationToken ct) => new(
         record.BiobankId, record.Name, record.Country, record.EndpointUrl, record.Enabled, record.SampleTypes,
-        record.AnswerTimeoutSeconds, record.MinReportableCount, tally.ToHealth(client.CircuitStateOf(record.BiobankId)));
+        record.AnswerTimeoutSeconds, record.MinReportableCount,
+        tally.ToHealth(await client.CircuitStateOfAsync(record.BiobankId, ct).ConfigureAwait(false)) with { Problem = record.Problem });
 
     private static CreatedBiobank WithSecret(BiobankResource r, string secret) => new(
         r.BiobankId, r.Name, r.Country, r.EndpointUrl, r.Enabled, r.SampleTypes, r.AnswerTimeoutSeconds, r.MinReportableCount, r.Health, secret);

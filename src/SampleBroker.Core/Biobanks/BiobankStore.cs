@@ -108,9 +108,17 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
             var update = new TableEntity(Partition, biobankId)
             {
                 ["SigningSecret"] = protector.Protect(Purpose, secret),
-                ["PreviousSigningSecret"] = protector.Protect(Purpose, protector.Unprotect(Purpose, entity.GetString("SigningSecret"))!),
-                ["PreviousSecretValidUntil"] = time.GetUtcNow().AddHours(options.Value.SecretRotationGraceHours),
+                ["PreviousSecretValidUntil"] = time.GetUtcNow(),
             };
+
+            // A secret that cannot be read is not kept for the grace period (any older one ends now):
+            // rotating is how staff repair such a row.
+            if (TryUnprotect(entity.GetString("SigningSecret"), out var current) && current is not null && WebhookSecret.TryParse(current, out _))
+            {
+                update["PreviousSigningSecret"] = protector.Protect(Purpose, current);
+                update["PreviousSecretValidUntil"] = time.GetUtcNow().AddHours(options.Value.SecretRotationGraceHours);
+            }
+
             try
             {
                 await tables.Biobanks.UpdateEntityAsync(update, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
@@ -120,6 +128,31 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
             {
                 // Another rotation or update came first; rotate what is stored now.
             }
+        }
+    }
+
+    /// <summary>
+    /// Marks the row's current <see cref="BiobankRecord.Problem"/> as recorded in the audit log. True only
+    /// for the one caller that marks it first (the write is conditional on the row's ETag), so the problem
+    /// is recorded once however many submissions, on however many instances, come across it.
+    /// </summary>
+    public async Task<bool> TryMarkProblemNotedAsync(string biobankId, CancellationToken cancellationToken)
+    {
+        var entity = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
+        if (entity is null || ProblemOf(entity) is not { } problem || entity.GetString("ProblemNoted") == Fingerprint(entity, problem))
+        {
+            return false;
+        }
+
+        try
+        {
+            await tables.Biobanks.UpdateEntityAsync(new TableEntity(Partition, biobankId) { ["ProblemNoted"] = Fingerprint(entity, problem) }, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Noted by someone else, or the row changed; the next selection looks again.
+            return false;
         }
     }
 
@@ -175,22 +208,104 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
         return (ToRecord(entity), true);
     }
 
+    /// <summary>
+    /// The record of a row. A row that cannot be used (a secret the key ring cannot decrypt, a missing
+    /// secret, unreadable sample types) still gives a record, with no secrets and a <see cref="BiobankRecord.Problem"/>,
+    /// so one broken row never breaks reading the others.
+    /// </summary>
     private BiobankRecord ToRecord(TableEntity entity)
     {
-        var sampleTypes = entity.GetString("SampleTypes");
+        var problem = ProblemOf(entity);
+        string[]? sampleTypes = null;
+        if (entity.GetString("SampleTypes") is { } types && !TryReadSampleTypes(types, out sampleTypes))
+        {
+            sampleTypes = [];
+        }
+
+        IReadOnlyList<string> secrets = [];
+        if (problem is null)
+        {
+            TryUnprotect(entity.GetString("SigningSecret"), out var current);
+            secrets = SigningSecretGrace.Valid(
+                current!,
+                TryUnprotect(entity.GetString("PreviousSigningSecret"), out var previous) && previous is not null && WebhookSecret.TryParse(previous, out _) ? previous : null,
+                entity.GetDateTimeOffset("PreviousSecretValidUntil"),
+                time.GetUtcNow());
+        }
+
         return new BiobankRecord(
             entity.RowKey,
-            entity.GetString("Name"),
-            entity.GetString("Country"),
-            entity.GetString("EndpointUrl"),
+            entity.GetString("Name") ?? entity.RowKey,
+            entity.GetString("Country") ?? "",
+            entity.GetString("EndpointUrl") ?? "",
             entity.GetBoolean("Enabled") ?? true,
-            sampleTypes is null ? null : JsonSerializer.Deserialize<string[]>(sampleTypes),
+            sampleTypes,
             entity.GetInt32("AnswerTimeoutSeconds") ?? 10,
             entity.GetInt32("MinReportableCount") ?? 0,
-            SigningSecretGrace.Valid(
-                protector.Unprotect(Purpose, entity.GetString("SigningSecret"))!,
-                protector.Unprotect(Purpose, entity.GetString("PreviousSigningSecret")),
-                entity.GetDateTimeOffset("PreviousSecretValidUntil"),
-                time.GetUtcNow()));
+            secrets)
+        {
+            Problem = problem,
+            ProblemNoted = problem is not null && entity.GetString("ProblemNoted") == Fingerprint(entity, problem),
+        };
+    }
+
+    /// <summary>Why the row cannot be used, in words for staff (never the secret); null when it can.</summary>
+    private string? ProblemOf(TableEntity entity)
+    {
+        if (!TryUnprotect(entity.GetString("SigningSecret"), out var secret))
+        {
+            return "misconfigured: the signing secret cannot be decrypted with the key ring; rotate the secret";
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            return "misconfigured: the biobank has no signing secret; rotate the secret";
+        }
+
+        if (!WebhookSecret.TryParse(secret, out _))
+        {
+            return "misconfigured: the stored signing secret is not a whsec_ secret; rotate the secret";
+        }
+
+        if (string.IsNullOrEmpty(entity.GetString("EndpointUrl")))
+        {
+            return "misconfigured: the biobank has no endpoint URL; save its settings again";
+        }
+
+        return entity.GetString("SampleTypes") is { } types && !TryReadSampleTypes(types, out _)
+            ? "misconfigured: the stored sample types cannot be read; save its settings again"
+            : null;
+    }
+
+    /// <summary>Which problem of which stored secret was noted: a new problem, or the same problem after a rotation, is noted again.</summary>
+    private static string Fingerprint(TableEntity entity, string problem) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(problem + "\n" + entity.GetString("SigningSecret"))))[..32];
+
+    private bool TryUnprotect(string? stored, out string? secret)
+    {
+        try
+        {
+            secret = protector.Unprotect(Purpose, stored);
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            secret = null;
+            return false;
+        }
+    }
+
+    private static bool TryReadSampleTypes(string json, out string[]? types)
+    {
+        try
+        {
+            types = JsonSerializer.Deserialize<string[]>(json);
+            return true;
+        }
+        catch (JsonException)
+        {
+            types = null;
+            return false;
+        }
     }
 }

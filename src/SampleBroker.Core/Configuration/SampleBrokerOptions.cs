@@ -16,11 +16,24 @@ public sealed class SampleBrokerOptions
     /// <summary>The demo organisation and biobanks to seed (JSON, see infra/local/demo).</summary>
     public string? DemoDataPath { get; set; }
 
+    /// <summary>Development only: biobank endpoints may be http and internal addresses.</summary>
     public bool AllowInsecureBiobankEndpoints { get; set; }
+
+    /// <summary>Development only: requesters' <c>callbackUrl</c> may be http and internal addresses (a separate switch: a requester is not trusted as a biobank is).</summary>
+    public bool AllowInsecureCallbackUrls { get; set; }
 
     public int RequestsPerMinute { get; set; } = 60;
 
     public int MaxAttemptsPerQuery { get; set; } = 4;
+
+    /// <summary>Failed attempts in a row to one biobank, over every instance, that open its circuit.</summary>
+    public int CircuitFailureThreshold { get; set; } = 8;
+
+    /// <summary>How long an open circuit stays open before one probe attempt may go.</summary>
+    public int CircuitBreakSeconds { get; set; } = 30;
+
+    /// <summary>How long an instance trusts its copy of a circuit's shared row: a trip elsewhere is seen here within this time.</summary>
+    public int CircuitCacheMilliseconds { get; set; } = 1000;
 
     public int SecretRotationGraceHours { get; set; } = 24;
 

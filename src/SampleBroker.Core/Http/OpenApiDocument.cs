@@ -149,6 +149,11 @@ public static partial class OpenApiDocument
             ["queries"] = Int(0, long.MaxValue), ["answered"] = Int(0, long.MaxValue), ["timedOut"] = Int(0, long.MaxValue), ["failed"] = Int(0, long.MaxValue),
             ["p50LatencyMs"] = Int(0, int.MaxValue), ["p95LatencyMs"] = Int(0, int.MaxValue),
             ["circuit"] = Enum(["Closed", "Open", "HalfOpen"]), ["lastAnsweredAt"] = new JsonObject { ["type"] = "string", ["format"] = "date-time", ["nullable"] = true },
+            ["problem"] = new JsonObject
+            {
+                ["type"] = "string", ["nullable"] = true,
+                ["description"] = "Why the biobank is skipped (\"misconfigured: ...\", e.g. a secret that cannot be decrypted); null when its registry row is usable.",
+            },
         });
         JsonObject Biobank() => Obj(new JsonObject
         {

@@ -43,6 +43,16 @@ public sealed class QueryBiobankActivity(
                 : await RecordAsync(input, BiobankAnswerReader.Failed(row, "biobank was removed from the registry", time.GetUtcNow(), null), []);
         }
 
+        if (biobank.Problem is not null)
+        {
+            // Broken after it was chosen (say, a key ring that lost a key): nothing can be signed for it.
+            var row = await requests.GetOfferAsync(input.RequestId, input.BiobankId, CancellationToken.None)
+                ?? throw new InvalidOperationException($"Biobank {input.BiobankId} was not contacted for {input.RequestId}.");
+            return row.IsFinal
+                ? new QueryResult(input.BiobankId, row.Outcome, AwaitingCallback: false)
+                : await RecordAsync(input, BiobankAnswerReader.Failed(row, "biobank misconfigured at the broker, not contacted", time.GetUtcNow(), null), []);
+        }
+
         var pending = BiobankOffer.Pending(biobank.BiobankId, biobank.Name, biobank.Country, input.QueryId);
         var query = new BiobankQuery
         {

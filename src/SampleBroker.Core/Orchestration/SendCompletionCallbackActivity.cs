@@ -55,7 +55,7 @@ public sealed class SendCompletionCallbackActivity(
     private async Task<string> PostAsync(string url, string requestId, byte[] body, string secret)
     {
         // Checked again now: the host may resolve elsewhere than when the request was submitted.
-        if (await endpoints.CheckAsync(url, CancellationToken.None) is { } refused)
+        if (await endpoints.CheckAsync(url, EndpointKind.CallbackUrl, CancellationToken.None) is { } refused)
         {
             return "refused: callbackUrl " + refused;
         }
@@ -64,13 +64,14 @@ public sealed class SendCompletionCallbackActivity(
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        message.Options.Set(BiobankClient.ConnectBudget, TimeSpan.FromSeconds(10));
         message.Headers.Add(WebhookHeaders.Id, messageId);
         message.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
         message.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(messageId, timestamp, body, [secret]));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            using var response = await httpClients.CreateClient(BiobankClient.HttpClientName).SendAsync(message, timeout.Token);
+            using var response = await httpClients.CreateClient(BiobankClient.CallbackHttpClientName).SendAsync(message, timeout.Token);
             return response.IsSuccessStatusCode ? "delivered" : $"HTTP {(int)response.StatusCode}";
         }
         catch (HttpRequestException e)

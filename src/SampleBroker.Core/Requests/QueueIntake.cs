@@ -12,26 +12,32 @@ public enum QueueMessageFate
 {
     Brokered,
     Poisoned,
+
+    /// <summary>Over the organisation's submit limit: put back on the queue, visible again when the limit allows.</summary>
+    Deferred,
 }
 
 /// <summary>
 /// The <c>sample-requests</c> queue (contract section 6): a valid message starts brokering exactly like
 /// the POST, its required idempotency key making redelivery harmless; a message that can never be
 /// brokered goes to <c>sample-requests-poison</c> unchanged, with the reason in the log. Storage faults
-/// throw, so the host's retry and <c>maxDequeueCount</c> apply.
+/// throw, so the host's retry and <c>maxDequeueCount</c> apply. A message over its organisation's submit
+/// limit (the same <see cref="SubmitRateLimiter"/> as the POST) is sent again with a visibility delay
+/// until the window ends: a fresh message, so the wait never counts towards <c>maxDequeueCount</c> and
+/// never ends in poison; its idempotency key keeps the copy harmless if the original comes back too.
 /// </summary>
-public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore organisations, BrokerQueues queues, ILogger<QueueIntake> logger)
+public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore organisations, SubmitRateLimiter rateLimiter, BrokerQueues queues, ILogger<QueueIntake> logger)
 {
     public async Task<QueueMessageFate> HandleAsync(string message, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var reason = await TryBrokerAsync(message, durable, cancellationToken).ConfigureAwait(false);
-        if (reason is null)
+        var (fate, reason) = await TryBrokerAsync(message, durable, cancellationToken).ConfigureAwait(false);
+        if (fate != QueueMessageFate.Poisoned)
         {
-            return QueueMessageFate.Brokered;
+            return fate;
         }
 
-        await PoisonAsync(message, reason, cancellationToken).ConfigureAwait(false);
+        await PoisonAsync(message, reason!, cancellationToken).ConfigureAwait(false);
         return QueueMessageFate.Poisoned;
     }
 
@@ -42,12 +48,13 @@ public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore or
         await queues.Poison.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string?> TryBrokerAsync(string message, DurableTaskClient durable, CancellationToken cancellationToken)
+    /// <summary>What became of the message, and for one to poison, why.</summary>
+    private async Task<(QueueMessageFate Fate, string? Reason)> TryBrokerAsync(string message, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         using var body = JsonBody.Parse(Encoding.UTF8.GetBytes(message));
         if (body is null || body.Root.ValueKind != System.Text.Json.JsonValueKind.Object)
         {
-            return "the message is not a JSON object";
+            return Poison("the message is not a JSON object");
         }
 
         var fields = new JsonFields();
@@ -60,12 +67,21 @@ public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore or
 
         if (fields.HasErrors || !Identifiers.IsResourceId(organisationId) || !SampleRequestHandlers.IsValidIdempotencyKey(idempotencyKey!))
         {
-            return "organisationId, idempotencyKey or request is missing or malformed";
+            return Poison("organisationId, idempotencyKey or request is missing or malformed");
         }
 
         if (await organisations.GetAsync(organisationId!, cancellationToken).ConfigureAwait(false) is null)
         {
-            return $"unknown organisation '{organisationId}'";
+            return Poison($"unknown organisation '{organisationId}'");
+        }
+
+        if (await rateLimiter.TryAcquireAsync(organisationId!, cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        {
+            // Whole seconds, at least one: the queue's visibility delay has no finer grain.
+            var delay = TimeSpan.FromSeconds(Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds)));
+            await queues.Requests.SendMessageAsync(message, visibilityTimeout: delay, cancellationToken: cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("Queue message for {OrganisationId} over the submit limit; sent again to be brokered in {Delay}", organisationId, delay);
+            return (QueueMessageFate.Deferred, null);
         }
 
         var outcome = await intake.SubmitAsync(organisationId!, idempotencyKey, request, durable, cancellationToken).ConfigureAwait(false);
@@ -73,11 +89,13 @@ public sealed class QueueIntake(SampleRequestIntake intake, OrganisationStore or
         {
             case SubmitOutcome.Accepted accepted:
                 logger.LogInformation("Queue message for {OrganisationId} brokered as {RequestId} (new: {Created})", organisationId, accepted.RequestId, accepted.Created);
-                return null;
+                return (QueueMessageFate.Brokered, null);
             case SubmitOutcome.Invalid invalid:
-                return "invalid request: " + string.Join("; ", invalid.Errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}"));
+                return Poison("invalid request: " + string.Join("; ", invalid.Errors.Select(e => $"{e.Key} {string.Join(" ", e.Value)}")));
             default:
-                return "the idempotency key was used before with a different request";
+                return Poison("the idempotency key was used before with a different request");
         }
     }
+
+    private static (QueueMessageFate, string?) Poison(string reason) => (QueueMessageFate.Poisoned, reason);
 }

@@ -12,11 +12,13 @@ public sealed record RetentionReport(int HistoriesPurged, int IdempotencyKeysFor
 /// <summary>
 /// The daily retention pass (contract section 7): purges the orchestration history of requests that
 /// finished more than <c>HistoryRetentionDays</c> ago (the request, its result and its timeline stay
-/// until a staff <c>DELETE</c>) and forgets idempotency keys older than <c>IdempotencyRetentionHours</c>.
+/// until a staff <c>DELETE</c>) and forgets idempotency keys, and biobanks' answer message ids, older
+/// than <c>IdempotencyRetentionHours</c>.
 /// Only instances in a final state are purged: on this backend a purge also removes a running one.
 /// </summary>
 public sealed partial class RetentionSweeper(
     IdempotencyStore idempotency,
+    Biobanks.AnswerMessageStore answerMessages,
     AuditLog audit,
     IOptions<SampleBrokerOptions> options,
     TimeProvider time,
@@ -42,6 +44,7 @@ public sealed partial class RetentionSweeper(
         }
 
         var forgotten = await idempotency.ForgetExpiredAsync(cancellationToken).ConfigureAwait(false);
+        await answerMessages.ForgetOlderThanAsync(time.GetUtcNow().AddHours(-options.Value.IdempotencyRetentionHours), cancellationToken).ConfigureAwait(false);
         if (purged + forgotten > 0)
         {
             await audit.RecordAsync(AuditLog.SystemActor, AuditActions.HistoryPurged, "retention",

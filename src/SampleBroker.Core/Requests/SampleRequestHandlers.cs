@@ -27,7 +27,7 @@ public sealed class SampleRequestHandlers(
             return denied!;
         }
 
-        if (rateLimiter.TryAcquire(caller.OrganisationId!) is { } retryAfter)
+        if (await rateLimiter.TryAcquireAsync(caller.OrganisationId!, ct).ConfigureAwait(false) is { } retryAfter)
         {
             var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
             request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

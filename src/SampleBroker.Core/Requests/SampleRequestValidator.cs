@@ -25,7 +25,7 @@ public sealed class SampleRequestValidator(EndpointPolicy endpoints)
         var quantity = fields.ReadInteger(body, "quantity", "quantity", 1, 100_000, required: true);
         var answerWithin = fields.ReadInteger(body, "answerWithinSeconds", "answerWithinSeconds", 5, 604_800, required: false);
         var callbackUrl = fields.ReadString(body, "callbackUrl", "callbackUrl", 1, 2000, required: false);
-        if (callbackUrl is not null && await endpoints.CheckAsync(callbackUrl, cancellationToken).ConfigureAwait(false) is { } reason)
+        if (callbackUrl is not null && await endpoints.CheckAsync(callbackUrl, Biobanks.EndpointKind.CallbackUrl, cancellationToken).ConfigureAwait(false) is { } reason)
         {
             fields.Add("callbackUrl", reason);
         }

@@ -22,6 +22,9 @@ public sealed class BrokerTables
         BiobankHealth = service.GetTableClient(prefix + "BiobankHealth");
         DataProtectionKeys = service.GetTableClient(prefix + "DataProtectionKeys");
         Audit = service.GetTableClient(prefix + "Audit");
+        AnswerMessages = service.GetTableClient(prefix + "AnswerMessages");
+        SubmitWindows = service.GetTableClient(prefix + "SubmitWindows");
+        Circuits = service.GetTableClient(prefix + "Circuits");
     }
 
     public TableServiceClient Service { get; }
@@ -53,7 +56,16 @@ public sealed class BrokerTables
     /// <summary>The append-only audit log, newest first (contract section 7).</summary>
     public TableClient Audit { get; }
 
-    public IEnumerable<TableClient> All => [Organisations, ApiKeys, StaffKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys, Audit];
+    /// <summary>The <c>webhook-id</c> of every answer a biobank sent, per biobank, so a signed message is never counted for a second query.</summary>
+    public TableClient AnswerMessages { get; }
+
+    /// <summary>Submissions per organisation per minute, shared by every instance (the submit rate limit).</summary>
+    public TableClient SubmitWindows { get; }
+
+    /// <summary>One circuit breaker row per biobank, shared by every instance.</summary>
+    public TableClient Circuits { get; }
+
+    public IEnumerable<TableClient> All => [Organisations, ApiKeys, StaffKeys, Biobanks, Requests, RequestIndex, Idempotency, BiobankHealth, DataProtectionKeys, Audit, AnswerMessages, SubmitWindows, Circuits];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
     {

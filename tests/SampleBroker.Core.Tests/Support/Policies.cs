@@ -7,5 +7,5 @@ namespace SampleBroker.Tests.Support;
 internal static class Policies
 {
     public static EndpointPolicy Endpoints(bool allowInsecure) =>
-        new(Options.Create(new SampleBrokerOptions { AllowInsecureBiobankEndpoints = allowInsecure }));
+        new(Options.Create(new SampleBrokerOptions { AllowInsecureBiobankEndpoints = allowInsecure, AllowInsecureCallbackUrls = allowInsecure }));
 }

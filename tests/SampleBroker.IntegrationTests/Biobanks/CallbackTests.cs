@@ -87,6 +87,28 @@ public sealed class CallbackTests
     }
 
     [Fact]
+    public async Task A_signed_answer_replayed_against_another_query_of_the_same_biobank_is_200_and_counts_only_once()
+    {
+        await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
+        var secondRequestId = await scenario.Api.SubmitAsync(scenario.ApiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 50, answerWithinSeconds = 120 });
+        var secondCallbackUrl = await scenario.WaitForCallbackUrlAsync(secondRequestId);
+        var signedAt = DateTimeOffset.UtcNow;
+
+        // The very same signed message (id, timestamp, signature, body), posted to the second query's URL.
+        using var original = await scenario.CallBackAsync(Answer, "msg-replayed", timestamp: signedAt);
+        using var replay = await scenario.CallBackAsync(Answer, "msg-replayed", url: secondCallbackUrl, timestamp: signedAt);
+        using var ownAnswer = await scenario.CallBackAsync("""{"availableSamples": 9}""", "msg-own", url: secondCallbackUrl);
+        var first = await scenario.Api.WaitUntilFinishedAsync(scenario.ApiKey, scenario.RequestId, TimeSpan.FromSeconds(30));
+        var second = await scenario.Api.WaitUntilFinishedAsync(scenario.ApiKey, secondRequestId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ownAnswer.StatusCode);
+        Assert.Equal(70, first.GetProperty("biobanks")[0].GetProperty("availableSamples").GetInt32());
+        Assert.Equal(9, second.GetProperty("biobanks")[0].GetProperty("availableSamples").GetInt32());
+    }
+
+    [Fact]
     public async Task Forged_stale_and_unsigned_callbacks_are_401_and_change_nothing()
     {
         await using var scenario = await AsyncScenario.StartAsync(answerWithinSeconds: 120);
@@ -189,17 +211,26 @@ public sealed class CallbackTests
 
             scenario.ApiKey = await api.CreateRequesterAsync("acme-dx");
             scenario.RequestId = await api.SubmitAsync(scenario.ApiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 50, answerWithinSeconds });
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            ReceivedQuery? query;
-            while (!biobank.Received.TryPeek(out query))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the biobank was never queried");
-                await Task.Delay(20);
-            }
-
-            scenario.CallbackUrl = query.Body.GetProperty("callbackUrl").GetString()!;
+            scenario.CallbackUrl = await scenario.WaitForCallbackUrlAsync(scenario.RequestId);
 
             return scenario;
+        }
+
+        /// <summary>The callback URL of the query the biobank received for <paramref name="requestId"/>, once it arrives.</summary>
+        public async Task<string> WaitForCallbackUrlAsync(string requestId)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                var query = Biobank.Received.FirstOrDefault(q => q.Body.GetProperty("requestId").GetString() == requestId);
+                if (query is not null)
+                {
+                    return query.Body.GetProperty("callbackUrl").GetString()!;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the biobank was never queried for {requestId}");
+                await Task.Delay(20);
+            }
         }
 
         public Task<HttpResponseMessage> CallBackAsync(string body, string messageId, string? url = null, string? secret = null, DateTimeOffset? timestamp = null) =>

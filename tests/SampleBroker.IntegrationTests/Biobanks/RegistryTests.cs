@@ -178,12 +178,20 @@ public sealed class RegistryTests
     [Fact]
     public async Task Without_insecure_endpoints_a_biobank_or_callback_url_that_is_plain_http_or_internal_is_400()
     {
-        await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string> { ["SampleBroker__AllowInsecureBiobankEndpoints"] = "false" });
+        await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["SampleBroker__AllowInsecureBiobankEndpoints"] = "false",
+            ["SampleBroker__AllowInsecureCallbackUrls"] = "false",
+        });
         using var api = new BrokerApi(host.BaseAddress);
         var apiKey = await api.CreateRequesterAsync("acme-dx");
 
         // Address literals only: the machine has no network, and a public name would not resolve.
-        foreach (var url in new[] { "http://127.0.0.1:9/query", "https://127.0.0.1/", "https://10.1.2.3/", "https://[::1]/", "https://169.254.169.254/latest/meta-data", "https://192.168.1.10:8443/q" })
+        foreach (var url in new[]
+        {
+            "http://127.0.0.1:9/query", "https://127.0.0.1/", "https://10.1.2.3/", "https://[::1]/", "https://169.254.169.254/latest/meta-data", "https://192.168.1.10:8443/q",
+            "https://100.64.0.1/", "https://198.18.0.1/", "https://168.63.129.16/", "https://[64:ff9b::a00:1]/", "https://[2002:a00:1::1]/", "https://[fd00:ec2::254]/",
+        })
         {
             using var put = await api.SendAsync(HttpMethod.Put, "/api/v1/admin/biobanks/bb-internal", LocalHostProcess.StaffKey, new { name = "Internal", country = "IT", endpointUrl = url });
             using var submit = await api.SendAsync(HttpMethod.Post, "/api/v1/sample-requests", apiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 1, callbackUrl = url });
@@ -196,6 +204,25 @@ public sealed class RegistryTests
 
         var list = await ListAsync(api);
         Assert.Empty(list.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Allowing_insecure_biobank_endpoints_leaves_requesters_callback_urls_guarded()
+    {
+        await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["SampleBroker__AllowInsecureBiobankEndpoints"] = "true",
+            ["SampleBroker__AllowInsecureCallbackUrls"] = "false",
+        });
+        using var api = new BrokerApi(host.BaseAddress);
+        var apiKey = await api.CreateRequesterAsync("acme-dx");
+
+        using var put = await api.SendAsync(HttpMethod.Put, "/api/v1/admin/biobanks/bb-local", LocalHostProcess.StaffKey, new { name = "Local", country = "IT", endpointUrl = "http://127.0.0.1:9/query" });
+        using var submit = await api.SendAsync(HttpMethod.Post, "/api/v1/sample-requests", apiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 1, callbackUrl = "http://127.0.0.1:9/hooks" });
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        var problem = await ProblemAssertions.AssertProblemAsync(submit, 400, "submit with a loopback callbackUrl");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("callbackUrl", out _), problem.ToString());
     }
 
     private static async Task<JsonElement> ListAsync(BrokerApi api)

@@ -59,6 +59,9 @@ public static class HostileInputCases
     public static IReadOnlyDictionary<string, HostileCase> ByName { get; } = All.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>A JSON string literal; control characters are escaped, other characters are sent as they are.</summary>
+    /// <summary>Five labels of 60 letters: 304 characters, over DNS's 253.</summary>
+    private static string LongHostName => string.Join('.', Enumerable.Repeat(new string('a', 60), 5));
+
     public static string Str(string value) => JsonSerializer.Serialize(value, Relaxed);
 
     /// <summary>A valid submit body with top-level members replaced, added, or (raw value null) removed.</summary>
@@ -339,6 +342,7 @@ public static class HostileInputCases
             ("not a URL", "not a url"), ("relative path", "/relative/path"), ("ftp", "ftp://sme.example/hooks"), ("file", "file:///etc/passwd"),
             ("javascript", "javascript:alert(1)"), ("empty", ""), ("scheme only", "http://"), ("mailto", "mailto:ops@sme.example"),
             ("scheme-relative", "//sme.example/hooks"), ("gopher", "gopher://127.0.0.1:70/_x"),
+            ("host name over 253 characters", "https://" + LongHostName + "/hooks"),
         })
         {
             Field($"callbackUrl {label}", Submit(("callbackUrl", Str(value))), "callbackUrl");
@@ -505,6 +509,7 @@ public static class HostileInputCases
         BiobankField("endpointUrl not a URL", Biobank(("endpointUrl", "\"not a url\"")), "endpointUrl");
         BiobankField("endpointUrl file", Biobank(("endpointUrl", "\"file:///etc/passwd\"")), "endpointUrl");
         BiobankField("endpointUrl is a number", Biobank(("endpointUrl", "443")), "endpointUrl");
+        BiobankField("endpointUrl host name over 253 characters", Biobank(("endpointUrl", Str("https://" + LongHostName + "/query"))), "endpointUrl");
         BiobankField("name missing", Biobank(("name", null)), "name");
         BiobankField("name with ESC", Biobank(("name", Str("Torino\u001b[2J"))), "name");
         BiobankField("country lower case", Biobank(("country", "\"it\"")), "country");
