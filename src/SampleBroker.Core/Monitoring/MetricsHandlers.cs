@@ -37,7 +37,10 @@ public sealed class MetricsHandlers(
         var talliesTask = health.GetAllAsync(ct);
         await Task.WhenAll(countsTask, registryTask, talliesTask).ConfigureAwait(false);
         var tallies = await talliesTask.ConfigureAwait(false);
-        return TypedResults.Ok(Compute(await countsTask.ConfigureAwait(false), await registryTask.ConfigureAwait(false), tallies, client.CircuitStateOf));
+        var registry = await registryTask.ConfigureAwait(false);
+        var circuits = (await Task.WhenAll(registry.Select(async b => (b.BiobankId, State: await client.CircuitStateOfAsync(b.BiobankId, ct).ConfigureAwait(false)))).ConfigureAwait(false))
+            .ToDictionary(c => c.BiobankId, c => c.State, StringComparer.Ordinal);
+        return TypedResults.Ok(Compute(await countsTask.ConfigureAwait(false), registry, tallies, id => circuits[id]));
     });
 
     /// <summary>The metrics from the counts, the registry and every biobank's tally (also those since removed from the registry).</summary>
@@ -58,7 +61,7 @@ public sealed class MetricsHandlers(
             counts,
             registry
                 .OrderBy(b => b.BiobankId, StringComparer.Ordinal)
-                .Select(b => new BiobankMetric(b.BiobankId, (tallies.TryGetValue(b.BiobankId, out var t) ? t : HealthTally.Empty).ToHealth(circuitOf(b.BiobankId))))
+                .Select(b => new BiobankMetric(b.BiobankId, (tallies.TryGetValue(b.BiobankId, out var t) ? t : HealthTally.Empty).ToHealth(circuitOf(b.BiobankId)) with { Problem = b.Problem }))
                 .ToList(),
             queried == 0 ? null : (double)answered / queried,
             HealthTally.Percentile(newest, 50) is { } ms ? ms / 1000.0 : null);
