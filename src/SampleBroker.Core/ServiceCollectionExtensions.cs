@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
 using SampleBroker.Access;
 using SampleBroker.Biobanks;
@@ -30,9 +32,15 @@ public static class ServiceCollectionExtensions
         services.Configure<SampleBrokerOptions>(configuration.GetSection(SampleBrokerOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
-        var connection = StorageNames.ConnectionString(configuration);
-        services.AddSingleton(new TableServiceClient(connection));
-        services.AddSingleton(new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        // Storage: one place builds the clients, from a connection string or an identity (StorageOptions).
+        services.AddAzureClientsCore();
+        services.AddOptions<StorageOptions>()
+            .Configure<IServiceProvider>((o, sp) => StorageOptions.Bind(o, configuration, sp.GetService<IHostEnvironment>()?.IsDevelopment() == true))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<AzureComponentFactory>(), configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().CreateTableServiceClient());
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
         services.AddSingleton<BrokerTables>();
         services.AddSingleton<BrokerQueues>();
         services.AddHostedService<StorageInitializer>();
