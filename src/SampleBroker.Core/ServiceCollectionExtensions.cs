@@ -29,7 +29,14 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddSampleBrokerCore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.Configure<SampleBrokerOptions>(configuration.GetSection(SampleBrokerOptions.SectionName));
+        var azureHostName = AzureEnvironment.HostName(configuration);
+        services.AddOptions<SampleBrokerOptions>()
+            .Bind(configuration.GetSection(SampleBrokerOptions.SectionName))
+            .PostConfigure(o => o.PublicBaseUrl = string.IsNullOrWhiteSpace(o.PublicBaseUrl)
+                ? azureHostName is null ? SampleBrokerOptions.LocalBaseUrl : "https://" + azureHostName
+                : o.PublicBaseUrl.Trim())
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SampleBrokerOptions>>(new SampleBrokerOptionsValidator(azureHostName));
         services.TryAddSingleton(TimeProvider.System);
 
         // Storage: one place builds the clients, from a connection string or an identity (StorageOptions).
