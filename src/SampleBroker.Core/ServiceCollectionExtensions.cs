@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
+using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -56,7 +57,22 @@ public static class ServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("SampleBroker");
         services.AddOptions<KeyManagementOptions>()
             .Configure<BrokerTables>((o, tables) => o.XmlRepository = new TableXmlRepository(tables.DataProtectionKeys));
-        services.AddSingleton<SecretProtector>();
+
+        // With a Key Vault the ring is encrypted at rest with key material that never lives in the storage account.
+        if (configuration[$"{SampleBrokerOptions.SectionName}:{nameof(SampleBrokerOptions.KeyVaultUri)}"] is { Length: > 0 })
+        {
+            services.AddSingleton(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<SampleBrokerOptions>>().Value;
+                var credential = sp.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(configuration.GetSection(StorageNames.ConnectionSetting));
+                return new KeyRingSecrets(new SecretClient(new Uri(options.KeyVaultUri!), credential), options.KeyRingSecretName);
+            });
+            services.AddOptions<KeyManagementOptions>()
+                .Configure<IServiceProvider>((o, sp) => o.XmlEncryptor = new KeyVaultXmlEncryptor(sp.GetRequiredService<KeyRingSecrets>()));
+        }
+
+        services.AddSingleton(sp => new SecretProtector(
+            sp.GetRequiredService<IDataProtectionProvider>(), allowPlainText: sp.GetService<IHostEnvironment>()?.IsDevelopment() == true));
 
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiKeyAuthenticator>();

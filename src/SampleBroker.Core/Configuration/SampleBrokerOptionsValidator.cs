@@ -36,6 +36,11 @@ public sealed class SampleBrokerOptionsValidator(string? azureHostName) : IValid
             failures.Add($"{Prefix}BootstrapStaffKey must be at least {MinimumStaffKeyLengthInAzure} characters in Azure.");
         }
 
+        if (inAzure && string.IsNullOrWhiteSpace(options.KeyVaultUri))
+        {
+            failures.Add($"{Prefix}KeyVaultUri is required in Azure: the Data Protection key ring must not sit unencrypted next to the data it protects.");
+        }
+
         Range(failures, nameof(options.RequestsPerMinute), options.RequestsPerMinute, 1, 100_000);
         Range(failures, nameof(options.MaxAttemptsPerQuery), options.MaxAttemptsPerQuery, 1, 10);
         Range(failures, nameof(options.SecretRotationGraceHours), options.SecretRotationGraceHours, 0, 720);

@@ -8,6 +8,16 @@ namespace SampleBroker.Tests.Configuration;
 
 public sealed class SampleBrokerOptionsTests
 {
+    private const string Vault = "https://kv-sb-abc.vault.azure.net/";
+
+    [Fact]
+    public void Key_vault_is_required_in_Azure()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Options(new() { ["WEBSITE_HOSTNAME"] = "func-sb-abc.azurewebsites.net" }));
+
+        Assert.Contains("SampleBroker__KeyVaultUri is required in Azure", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Public_base_url_defaults_to_the_local_host_outside_Azure()
     {
@@ -17,7 +27,7 @@ public sealed class SampleBrokerOptionsTests
     [Fact]
     public void Public_base_url_is_derived_from_WEBSITE_HOSTNAME_in_Azure_when_unset()
     {
-        var options = Options(new() { ["WEBSITE_HOSTNAME"] = "func-sb-abc.azurewebsites.net" });
+        var options = Options(new() { ["WEBSITE_HOSTNAME"] = "func-sb-abc.azurewebsites.net", ["SampleBroker:KeyVaultUri"] = Vault });
 
         Assert.Equal("https://func-sb-abc.azurewebsites.net", options.PublicBaseUrl);
     }
@@ -29,6 +39,7 @@ public sealed class SampleBrokerOptionsTests
         {
             ["WEBSITE_HOSTNAME"] = "func-sb-abc.azurewebsites.net",
             ["SampleBroker:PublicBaseUrl"] = "https://broker.alliance.example",
+            ["SampleBroker:KeyVaultUri"] = Vault,
         });
 
         Assert.Equal("https://broker.alliance.example", options.PublicBaseUrl);
