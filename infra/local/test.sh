@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317,SC2016  # trap handlers run indirectly; node -e programs are single-quoted
-# Runs every test of SampleBroker.sln against a private Azurite on ports 10100-10102 (so it never
+# Builds SampleBroker.sln, publishes the Functions app, and runs every test against a private Azurite on ports 10100-10102 (so it never
 # collides with a running run.sh; SB_TEST_PORT_BASE moves them), in a fresh temporary folder that is removed afterwards.
 # Usage: bash infra/local/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Webhook]
 # Prints a last line "N passed, N failed, N skipped" computed from the TRX results.
@@ -71,8 +71,15 @@ sb_start_azurite "$TMP/azurite" "$BLOB_PORT" "$QUEUE_PORT" "$TABLE_PORT" "$TMP/a
 SAMPLEBROKER_TEST_STORAGE="$(sb_conn_string "$BLOB_PORT" "$QUEUE_PORT" "$TABLE_PORT")"
 export SAMPLEBROKER_TEST_STORAGE
 
+# Build once; then publish the Functions app from that build (what `azd deploy` ships: a test reads its
+# functions.metadata, host.json and deps) and run the tests without building again.
+dotnet build SampleBroker.sln -c Release --nologo
+SAMPLEBROKER_FUNCTIONS_PUBLISH="$TMP/functions-publish"
+dotnet publish src/SampleBroker.Functions -c Release --no-build --nologo -o "$SAMPLEBROKER_FUNCTIONS_PUBLISH"
+export SAMPLEBROKER_FUNCTIONS_PUBLISH
+
 set +e
-dotnet test SampleBroker.sln -c Release \
+dotnet test SampleBroker.sln -c Release --no-build \
   --logger "console;verbosity=normal" \
   --logger trx --results-directory "$TMP/results" \
   "$@"

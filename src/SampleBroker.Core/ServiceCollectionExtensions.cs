@@ -1,11 +1,14 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
+using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Queues;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Options;
 using SampleBroker.Access;
 using SampleBroker.Biobanks;
@@ -27,12 +30,25 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddSampleBrokerCore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.Configure<SampleBrokerOptions>(configuration.GetSection(SampleBrokerOptions.SectionName));
+        var azureHostName = AzureEnvironment.HostName(configuration);
+        services.AddOptions<SampleBrokerOptions>()
+            .Bind(configuration.GetSection(SampleBrokerOptions.SectionName))
+            .PostConfigure(o => o.PublicBaseUrl = string.IsNullOrWhiteSpace(o.PublicBaseUrl)
+                ? azureHostName is null ? SampleBrokerOptions.LocalBaseUrl : "https://" + azureHostName
+                : o.PublicBaseUrl.Trim())
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SampleBrokerOptions>>(new SampleBrokerOptionsValidator(azureHostName));
         services.TryAddSingleton(TimeProvider.System);
 
-        var connection = StorageNames.ConnectionString(configuration);
-        services.AddSingleton(new TableServiceClient(connection));
-        services.AddSingleton(new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        // Storage: one place builds the clients, from a connection string or an identity (StorageOptions).
+        services.AddAzureClientsCore();
+        services.AddOptions<StorageOptions>()
+            .Configure<IServiceProvider>((o, sp) => StorageOptions.Bind(o, configuration, sp.GetService<IHostEnvironment>()?.IsDevelopment() == true))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<AzureComponentFactory>(), configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().CreateTableServiceClient());
+        services.AddSingleton(sp => sp.GetRequiredService<StorageClients>().CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
         services.AddSingleton<BrokerTables>();
         services.AddSingleton<BrokerQueues>();
         services.AddHostedService<StorageInitializer>();
@@ -41,7 +57,22 @@ public static class ServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("SampleBroker");
         services.AddOptions<KeyManagementOptions>()
             .Configure<BrokerTables>((o, tables) => o.XmlRepository = new TableXmlRepository(tables.DataProtectionKeys));
-        services.AddSingleton<SecretProtector>();
+
+        // With a Key Vault the ring is encrypted at rest with key material that never lives in the storage account.
+        if (configuration[$"{SampleBrokerOptions.SectionName}:{nameof(SampleBrokerOptions.KeyVaultUri)}"] is { Length: > 0 })
+        {
+            services.AddSingleton(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<SampleBrokerOptions>>().Value;
+                var credential = sp.GetRequiredService<AzureComponentFactory>().CreateTokenCredential(configuration.GetSection(StorageNames.ConnectionSetting));
+                return new KeyRingSecrets(new SecretClient(new Uri(options.KeyVaultUri!), credential), options.KeyRingSecretName);
+            });
+            services.AddOptions<KeyManagementOptions>()
+                .Configure<IServiceProvider>((o, sp) => o.XmlEncryptor = new KeyVaultXmlEncryptor(sp.GetRequiredService<KeyRingSecrets>()));
+        }
+
+        services.AddSingleton(sp => new SecretProtector(
+            sp.GetRequiredService<IDataProtectionProvider>(), allowPlainText: sp.GetService<IHostEnvironment>()?.IsDevelopment() == true));
 
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<StaffKeyStore>();

@@ -27,7 +27,7 @@ public static class DurableBackend
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.ListenUnixSocket(socketPath, listen => listen.Protocols = HttpProtocols.Http2));
 
-        builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(Settings(configuration, sp.GetRequiredService<ILoggerFactory>())));
+        builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(Settings(configuration, sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddHostedService<TaskHubInitializer>();
@@ -70,13 +70,14 @@ public static class DurableBackend
     /// The <c>LocalHost</c> configuration section overrides each of these. A task hub keeps the partition
     /// count it was created with in mind: change it only together with the task hub name.
     /// </summary>
-    private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, ILoggerFactory loggerFactory)
+    private static AzureStorageOrchestrationServiceSettings Settings(ConfigurationManager configuration, StorageClients storage, ILoggerFactory loggerFactory)
     {
-        var connection = StorageNames.ConnectionString(configuration);
         return new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = configuration["LocalHost:TaskHubName"] is { Length: > 0 } hub ? hub : "SampleBrokerLocalHub",
-            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
+            StorageAccountClientProvider = storage.Options.UsesIdentity
+                ? new StorageAccountClientProvider(storage.Options.BlobEndpoint!, storage.Options.QueueEndpoint!, storage.Options.TableEndpoint!, storage.Credential!)
+                : new StorageAccountClientProvider(storage.Options.ConnectionString!),
             MaxConcurrentTaskActivityWorkItems = configuration.GetValue("LocalHost:MaxConcurrentActivities", 200),
             MaxConcurrentTaskOrchestrationWorkItems = configuration.GetValue("LocalHost:MaxConcurrentOrchestrations", 100),
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(configuration.GetValue("LocalHost:MaxQueuePollingMs", 1000)),

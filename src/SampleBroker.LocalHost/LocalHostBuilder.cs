@@ -28,6 +28,7 @@ public static class LocalHostBuilder
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port, listen => listen.Protocols = HttpProtocols.Http1));
 
         builder.Services.AddSampleBrokerCore(builder.Configuration);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.AddLocalDurableBackend();
         builder.Services.AddSingleton(QueueSettings.FromHostJson(builder.Environment.ContentRootPath));
         builder.Services.AddHostedService<QueueListener>();

@@ -19,18 +19,18 @@ public sealed class QueueListener(
     QueueIntake intake,
     DurableTaskClient durable,
     QueueSettings settings,
-    IConfiguration configuration,
+    StorageClients storage,
     ILogger<QueueListener> logger) : BackgroundService
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // Messages are received as stored and decoded here, so one that is not base64 or not UTF-8 can be
     // moved to poison exactly as it came instead of failing the whole batch.
-    private readonly QueueClient poisonAsReceived = new(StorageNames.ConnectionString(configuration), queues.Poison.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+    private readonly QueueClient poisonAsReceived = storage.CreateQueueClient(queues.Poison.Name, QueueMessageEncoding.None);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = new QueueClient(StorageNames.ConnectionString(configuration), queues.Requests.Name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var queue = storage.CreateQueueClient(queues.Requests.Name, QueueMessageEncoding.None);
         var idle = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
         {

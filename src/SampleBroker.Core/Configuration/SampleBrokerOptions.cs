@@ -5,8 +5,14 @@ public sealed class SampleBrokerOptions
 {
     public const string SectionName = "SampleBroker";
 
-    /// <summary>Base URL biobanks are given for their callbacks.</summary>
-    public string PublicBaseUrl { get; set; } = "http://localhost:7071";
+    /// <summary>The base URL outside Azure when none is set: the local hosts' address.</summary>
+    public const string LocalBaseUrl = "http://localhost:7071";
+
+    /// <summary>
+    /// Base URL biobanks are given for their callbacks. When unset it is <c>https://</c> + <c>WEBSITE_HOSTNAME</c>
+    /// in Azure and <see cref="LocalBaseUrl"/> elsewhere; in Azure it must be https.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = string.Empty;
 
     /// <summary>The alliance's bootstrap staff key; empty disables it.</summary>
     public string? BootstrapStaffKey { get; set; }
@@ -54,4 +60,10 @@ public sealed class SampleBrokerOptions
 
     /// <summary>The intake queue; the contract's name unless tests sharing an account need their own.</summary>
     public string RequestQueueName { get; set; } = Storage.StorageNames.RequestQueue;
+
+    /// <summary>The Key Vault holding the key-ring secret; when set, the Data Protection key ring is encrypted at rest with it.</summary>
+    public string? KeyVaultUri { get; set; }
+
+    /// <summary>The Key Vault secret whose versions are the key ring's key-encryption keys.</summary>
+    public string KeyRingSecretName { get; set; } = "data-protection-key-ring";
 }

@@ -18,6 +18,7 @@ public static class Problems
         [415] = ("https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16", "Unsupported Media Type"),
         [422] = ("https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21", "Unprocessable Content"),
         [429] = ("https://www.rfc-editor.org/rfc/rfc6585#section-4", "Too Many Requests"),
+        [500] = ("https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1", "Internal Server Error"),
         [503] = ("https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4", "Service Unavailable"),
     };
 

@@ -16,10 +16,11 @@ public static class SecretPurposes
 /// <summary>
 /// Encrypts secrets before they go to Table storage and decrypts them when read, with ASP.NET Core
 /// Data Protection (authenticated encryption, rotating keys). A protected value carries the
-/// <see cref="Marker"/> prefix; a value without it is a plain row written before secrets were
-/// protected (older demo data) and is returned as it is.
+/// <see cref="Marker"/> prefix. A value without it is a plain row written before secrets were
+/// protected (older demo data): it is returned as it is only when <paramref name="allowPlainText"/>
+/// (Development); anywhere else it is refused, so a secret never silently stays in plain text.
 /// </summary>
-public sealed class SecretProtector(IDataProtectionProvider provider)
+public sealed class SecretProtector(IDataProtectionProvider provider, bool allowPlainText = false)
 {
     /// <summary>Marks a value protected by this class, version 1.</summary>
     public const string Marker = "dp1:";
@@ -31,10 +32,24 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
         return Marker + provider.CreateProtector(purpose).Protect(secret);
     }
 
-    /// <summary>The secret behind a stored value; plain (unmarked) values pass through.</summary>
-    /// <exception cref="CryptographicException">The value was protected with another purpose or a key the ring no longer has.</exception>
-    public string? Unprotect(string purpose, string? stored) =>
-        stored is null || !stored.StartsWith(Marker, StringComparison.Ordinal)
+    /// <summary>The secret behind a stored value; plain (unmarked) values pass through in Development only.</summary>
+    /// <exception cref="CryptographicException">
+    /// The value was protected with another purpose or a key the ring no longer has, or it is plain text outside Development.
+    /// </exception>
+    public string? Unprotect(string purpose, string? stored)
+    {
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (stored.StartsWith(Marker, StringComparison.Ordinal))
+        {
+            return provider.CreateProtector(purpose).Unprotect(stored[Marker.Length..]);
+        }
+
+        return allowPlainText
             ? stored
-            : provider.CreateProtector(purpose).Unprotect(stored[Marker.Length..]);
+            : throw new CryptographicException("A stored secret is in plain text; rotate it so that it is stored encrypted.");
+    }
 }

@@ -9,13 +9,6 @@ public static class StorageNames
     /// </summary>
     public const string RequestQueue = "sample-requests";
 
-    /// <summary>The configuration key of the storage connection string, as Azure Functions names it.</summary>
+    /// <summary>The storage setting, as Azure Functions names it: a connection string, or a section of identity-based settings (<see cref="StorageOptions"/>).</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";
-
-    /// <summary>The configured storage connection string, or the local emulator's.</summary>
-    public static string ConnectionString(Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return configuration[ConnectionSetting] is { Length: > 0 } configured ? configured : "UseDevelopmentStorage=true";
-    }
 }

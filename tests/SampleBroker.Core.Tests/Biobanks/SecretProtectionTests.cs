@@ -31,11 +31,23 @@ public sealed class SecretProtectionTests
     }
 
     [Fact]
-    public void A_plain_value_from_before_protection_reads_as_it_is()
+    public void A_plain_value_from_before_protection_reads_as_it_is_in_development()
+    {
+        const string legacy = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        var development = new SecretProtector(new EphemeralDataProtectionProvider(), allowPlainText: true);
+
+        Assert.Equal(legacy, development.Unprotect(SecretPurposes.BiobankSigningSecret, legacy));
+        Assert.Null(development.Unprotect(SecretPurposes.BiobankSigningSecret, null));
+    }
+
+    [Fact]
+    public void A_plain_value_is_refused_outside_development_without_echoing_it()
     {
         const string legacy = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-        Assert.Equal(legacy, protector.Unprotect(SecretPurposes.BiobankSigningSecret, legacy));
+        var error = Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(SecretPurposes.BiobankSigningSecret, legacy));
+
+        Assert.DoesNotContain(legacy, error.Message, StringComparison.Ordinal);
         Assert.Null(protector.Unprotect(SecretPurposes.BiobankSigningSecret, null));
     }
 
