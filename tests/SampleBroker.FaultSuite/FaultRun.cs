@@ -74,6 +74,11 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
         {
             ["SampleBroker__RequestsPerMinute"] = "100000",
             ["SampleBroker__ReconcileIntervalSeconds"] = "2",
+            // What a killed host had taken from the task hub's queues is handed out again after these (the
+            // defaults, 60 and 120 s, stall whatever the killed host held for longer than a 30 s answer window).
+            // Activities are given more than an answer window, so a query still running is not handed out twice.
+            ["LocalHost__OrchestrationVisibilityTimeoutSeconds"] = "10",
+            ["LocalHost__ActivityVisibilityTimeoutSeconds"] = "40",
         };
         Log($"starting host A ({settings.Requests} requests, {settings.Kills} kills{(settings.RestartAzurite ? ", one Azurite restart" : "")})");
         cluster.A = await LocalHostProcess.StartAsync(hostSettings);
