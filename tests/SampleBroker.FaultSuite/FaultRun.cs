@@ -63,6 +63,8 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
     private string apiKey = "";
     private QueueClient queue = null!;
     private double? azuriteDownSeconds;
+    private int launched;
+    private int killsDone;
     private double secondHostSeconds;
 
     private double Now => clock.Elapsed.TotalSeconds;
@@ -170,7 +172,7 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
     /// </summary>
     private async Task ChaosAsync(Dictionary<string, string> secondHostSettings)
     {
-        var gap = settings.SubmitWindow.TotalSeconds / (settings.Kills + 1);
+        var segment = settings.Requests / (settings.Kills + 1);
         var startB = settings.IsShort ? 0 : settings.Kills / 5;
         var stopB = settings.IsShort ? 1 : settings.Kills * 4 / 5;
         var restartAzuriteAfter = settings.Kills / 2;
@@ -212,8 +214,16 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(gap * (0.5 + Random.Shared.NextDouble())));
+            // Kill k+1 falls at a random moment after the (k+1)-th segment of the submissions has begun, so
+            // every kill finds requests in flight however long the restarts take.
+            while (Volatile.Read(ref launched) < (k + 1) * segment)
+            {
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(Random.Shared.NextDouble() * settings.SubmitWindow.TotalSeconds / (settings.Kills + 1) / 2));
             kills.Add(await KillAndRestartAsync(k + 1));
+            Interlocked.Increment(ref killsDone);
         }
     }
 
@@ -236,7 +246,7 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
         // callbackUrl), or, while B is down, a request in flight at the restart that has more answers or has ended.
         var baseline = secondUp ? null : await BrokeringAsync();
         double? progress = null;
-        while (restart.Elapsed < TimeSpan.FromSeconds(60))
+        while (restart.Elapsed < TimeSpan.FromSeconds(45))
         {
             if (cluster.FirstProgressAfter(cluster.A.BaseAddress.Port, restartedAt) is { } first)
             {
@@ -349,10 +359,19 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
     private async Task SubmitAllAsync(List<Submission> submissions)
     {
         var spacing = settings.SubmitWindow / Math.Max(1, submissions.Count);
+        var segment = settings.Requests / (settings.Kills + 1);
         var running = new List<Task>();
         foreach (var submission in submissions)
         {
+            // Never more than half a segment ahead of the kills: slow restarts slow the submissions down,
+            // so that the later kills too find requests in flight.
+            while (Volatile.Read(ref killsDone) < settings.Kills && submission.Number >= (Volatile.Read(ref killsDone) + 1) * segment + segment / 2)
+            {
+                await Task.Delay(100);
+            }
+
             running.Add(submission.ViaQueue ? SubmitByQueueAsync(submission) : SubmitByHttpAsync(submission));
+            Interlocked.Increment(ref launched);
             await Task.Delay(spacing);
         }
 
@@ -534,14 +553,15 @@ public sealed class FaultRun(SuiteSettings settings) : IDisposable
 
     /// <summary>
     /// Reads every accepted request until it is final, or until well past its deadline (then it is stuck):
-    /// the deadline plus the reconciler's grace plus two minutes.
+    /// the last deadline, or the end of the faults if that is later, plus the reconciler's grace plus two minutes.
     /// </summary>
     private async Task<Dictionary<string, JsonElement>> WaitUntilFinalAsync(List<Submission> submissions)
     {
         var finals = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var open = submissions.Where(s => s.RequestId is not null).Select(s => s.RequestId!).ToHashSet(StringComparer.Ordinal);
         var lastAccepted = submissions.Where(s => s.AcceptedAt is not null).Select(s => s.AcceptedAt!.Value).DefaultIfEmpty(DateTime.UtcNow).Max();
-        var giveUp = lastAccepted.AddSeconds(settings.AnswerWithinSeconds + 30 + 120);
+        var lastDeadline = lastAccepted.AddSeconds(settings.AnswerWithinSeconds);
+        var giveUp = (lastDeadline > DateTime.UtcNow ? lastDeadline : DateTime.UtcNow).AddSeconds(30 + 120);
         Log($"waiting until {open.Count} request(s) are final (at most until {giveUp:HH:mm:ss} UTC)");
         using var api = new BrokerApi(cluster.A.BaseAddress);
         while (open.Count > 0)
