@@ -28,7 +28,8 @@ public static class DurableBackend
             kestrel.ListenUnixSocket(socketPath, listen => listen.Protocols = HttpProtocols.Http2));
 
         builder.Services.AddSingleton(sp => new AzureStorageOrchestrationService(Settings(configuration, sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<ILoggerFactory>())));
-        builder.Services.AddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
+        builder.Services.AddSingleton<IOrchestrationService>(sp =>
+            new DuplicateStartFilter(sp.GetRequiredService<AzureStorageOrchestrationService>(), sp.GetRequiredService<ILogger<DuplicateStartFilter>>()));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         builder.Services.AddHostedService<TaskHubInitializer>();
 
