@@ -49,4 +49,17 @@ public sealed class IdentifiersTests
     {
         Assert.Equal(valid, Identifiers.IsRequestId(value));
     }
+
+    [Theory]
+    [InlineData("staff_0123456789abcdef", true)]
+    [InlineData("staff_0123456789ABCDEF", false)]
+    [InlineData("staff_0123456789abcde", false)]
+    [InlineData("staff_0123456789abcdef0", false)]
+    [InlineData("staff_0123456789abcdef\n", false)]
+    [InlineData("bootstrap", false)]
+    [InlineData("key_0123456789abcdef", false)]
+    public void Staff_key_id_is_staff_and_16_lower_case_hex_digits(string value, bool valid)
+    {
+        Assert.Equal(valid, Identifiers.IsStaffKeyId(value));
+    }
 }
