@@ -201,18 +201,19 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, SharedCircuitB
             ConnectTimeout = Timeout.InfiniteTimeSpan,
             ConnectCallback = async (context, ct) =>
             {
-                var host = context.DnsEndPoint.Host;
-                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-                var allowed = addresses.Where(a => policy.IsAllowedAtSendTime(a, kind)).ToArray();
-                if (allowed.Length == 0)
-                {
-                    throw new HttpRequestException(HttpRequestError.ConnectionError, "The endpoint resolves only to forbidden addresses.");
-                }
-
+                // The budget covers the name lookup as well as the connect.
                 using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 budget.CancelAfter(context.InitialRequestMessage.Options.TryGetValue(ConnectBudget, out var limit) ? limit : DefaultConnectBudget);
                 try
                 {
+                    var host = context.DnsEndPoint.Host;
+                    var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, budget.Token).ConfigureAwait(false);
+                    var allowed = addresses.Where(a => policy.IsAllowedAtSendTime(a, kind)).ToArray();
+                    if (allowed.Length == 0)
+                    {
+                        throw new HttpRequestException(HttpRequestError.ConnectionError, "The endpoint resolves only to forbidden addresses.");
+                    }
+
                     return await connect(allowed, context.DnsEndPoint.Port, budget.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException e) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)

@@ -139,7 +139,7 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
     public async Task<bool> TryMarkProblemNotedAsync(string biobankId, CancellationToken cancellationToken)
     {
         var entity = await FindAsync(biobankId, cancellationToken).ConfigureAwait(false);
-        if (entity is null || ProblemOf(entity) is not { } problem || entity.GetString("ProblemNoted") == Fingerprint(entity, problem))
+        if (entity is null || ProblemOf(entity, out _) is not { } problem || entity.GetString("ProblemNoted") == Fingerprint(entity, problem))
         {
             return false;
         }
@@ -215,7 +215,7 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
     /// </summary>
     private BiobankRecord ToRecord(TableEntity entity)
     {
-        var problem = ProblemOf(entity);
+        var problem = ProblemOf(entity, out var current);
         string[]? sampleTypes = null;
         if (entity.GetString("SampleTypes") is { } types && !TryReadSampleTypes(types, out sampleTypes))
         {
@@ -225,7 +225,6 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
         IReadOnlyList<string> secrets = [];
         if (problem is null)
         {
-            TryUnprotect(entity.GetString("SigningSecret"), out var current);
             secrets = SigningSecretGrace.Valid(
                 current!,
                 TryUnprotect(entity.GetString("PreviousSigningSecret"), out var previous) && previous is not null && WebhookSecret.TryParse(previous, out _) ? previous : null,
@@ -249,10 +248,10 @@ public sealed class BiobankStore(BrokerTables tables, SecretProtector protector,
         };
     }
 
-    /// <summary>Why the row cannot be used, in words for staff (never the secret); null when it can.</summary>
-    private string? ProblemOf(TableEntity entity)
+    /// <summary>Why the row cannot be used, in words for staff (never the secret); null when it can, with its <paramref name="secret"/> decrypted.</summary>
+    private string? ProblemOf(TableEntity entity, out string? secret)
     {
-        if (!TryUnprotect(entity.GetString("SigningSecret"), out var secret))
+        if (!TryUnprotect(entity.GetString("SigningSecret"), out secret))
         {
             return "misconfigured: the signing secret cannot be decrypted with the key ring; rotate the secret";
         }
