@@ -38,7 +38,7 @@ public sealed class SampleRequestIntakeTests : IAsyncLifetime
         Assert.Equal(150, input.Quantity);
         Assert.Equal(1, input.Generation);
         Assert.Equal(stored.Deadline.UtcDateTime, input.DeadlineUtc);
-        Assert.Equal([Monitoring.TimelineEvents.Submitted], await core.TimelineAsync(outcome.RequestId));
+        Assert.Equal([SampleBroker.Monitoring.TimelineEvents.Submitted], await core.TimelineAsync(outcome.RequestId));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class SampleRequestIntakeTests : IAsyncLifetime
         Assert.Equal(["bb-liege", "bb-torino"], offers.Select(o => o.BiobankId).Order(StringComparer.Ordinal));
         Assert.Equal(2, stored.BiobanksContacted);
         Assert.Equal(2, stored.Generation);
-        Assert.Contains(Monitoring.TimelineEvents.Repaired, await core.TimelineAsync(first.RequestId));
+        Assert.Contains(SampleBroker.Monitoring.TimelineEvents.Repaired, await core.TimelineAsync(first.RequestId));
     }
 
     [Fact]
