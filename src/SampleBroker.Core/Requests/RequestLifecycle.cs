@@ -139,12 +139,35 @@ public sealed partial class RequestLifecycle(
     /// <summary>How long a claimed start may go without an execution beginning before another may take it over.</summary>
     public static readonly TimeSpan StartClaimTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Whether a brokering request's start is claimed by nobody alive: never began, and the claim is old.</summary>
+    /// <summary>
+    /// How long an orchestration the engine accepted may go without its execution beginning before another
+    /// may take the start over: long, because a busy engine may take a while to run a new instance's first
+    /// step, and every takeover is one more orchestration.
+    /// </summary>
+    public static readonly TimeSpan ScheduledStartTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether the engine accepted the current generation's orchestration (its schedule call returned).</summary>
+    public static bool StartIsScheduled(SampleRequestRecord request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ScheduledGeneration == request.Generation && request.StartScheduledAt is not null;
+    }
+
+    /// <summary>
+    /// Whether a brokering request's start is held by nobody alive: no execution began, and the claim is old
+    /// (30 s when it was never handed to the engine, 5 min when it was).
+    /// </summary>
     public static bool StartIsStale(SampleRequestRecord request, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Status == RequestStatus.Brokering && request.ExecutionToken is null
-            && (request.StartClaimedAt is not { } claimed || now - claimed > StartClaimTimeout);
+        if (request.Status != RequestStatus.Brokering || request.ExecutionToken is not null)
+        {
+            return false;
+        }
+
+        return StartIsScheduled(request)
+            ? now - request.StartScheduledAt > ScheduledStartTimeout
+            : request.StartClaimedAt is not { } claimed || now - claimed > StartClaimTimeout;
     }
 
     /// <summary>
@@ -168,21 +191,26 @@ public sealed partial class RequestLifecycle(
         };
         await durable.ScheduleNewOrchestrationInstanceAsync(
             TaskNames.BrokerSampleRequest, input, new StartOrchestrationOptions { InstanceId = claimed.InstanceId }, cancellationToken).ConfigureAwait(false);
+        await store.MarkScheduledAsync(claimed.RequestId, claimed.Generation, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Takes over a start that nobody alive holds (<see cref="StartIsStale"/>): claims a new generation on
     /// the row's ETag, so of racing repairers one wins, then starts it for the biobanks still pending and
     /// any of <paramref name="contacted"/> whose rows were never written. False when someone else won.
+    /// <paramref name="orchestrationGone"/>: the engine says the scheduled orchestration is gone or ended
+    /// without beginning, so the start is taken over without waiting for it to go stale.
     /// </summary>
     public async Task<bool> TryTakeOverAsync(
-        DurableTaskClient durable, SampleRequestRecord stale, IReadOnlyList<BiobankOffer> offers, IReadOnlyList<BiobankOffer> contacted, string why, CancellationToken cancellationToken)
+        DurableTaskClient durable, SampleRequestRecord stale, IReadOnlyList<BiobankOffer> offers, IReadOnlyList<BiobankOffer> contacted, string why, CancellationToken cancellationToken,
+        bool orchestrationGone = false)
     {
         ArgumentNullException.ThrowIfNull(stale);
         ArgumentNullException.ThrowIfNull(offers);
         ArgumentNullException.ThrowIfNull(contacted);
         var now = time.GetUtcNow();
-        if (!StartIsStale(stale, now))
+        var unbegun = stale.Status == RequestStatus.Brokering && stale.ExecutionToken is null;
+        if (!StartIsStale(stale, now) && !(orchestrationGone && unbegun))
         {
             return false;
         }

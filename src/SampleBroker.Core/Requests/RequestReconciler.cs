@@ -95,13 +95,29 @@ public sealed partial class RequestReconciler(
             return new(1, started ? 1 : 0, 0, 0, 0);
         }
 
+        var instance = (OrchestrationMetadata?)null;
         if (request.Status == RequestStatus.Brokering && request.ExecutionToken is null)
         {
-            // Its start is claimed and still fresh: the claimer is at work.
-            return new(1, 0, 0, 0, 0);
+            // Its start is claimed and still fresh: the claimer (or, once scheduled, the engine) is at work,
+            // unless the engine says the scheduled orchestration is gone or ended without beginning.
+            if (!RequestLifecycle.StartIsScheduled(request) || now - request.StartScheduledAt <= RequestLifecycle.StartClaimTimeout)
+            {
+                return new(1, 0, 0, 0, 0);
+            }
+
+            instance = await durable.GetInstanceAsync(request.InstanceId, getInputsAndOutputs: false, ct).ConfigureAwait(false);
+            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended })
+            {
+                return new(1, 0, 0, 0, 0);
+            }
+
+            var contacted = request.Generation == 1 ? await selection.ChooseAsync(request, ct).ConfigureAwait(false) : [];
+            var why = instance is null ? "its scheduled orchestration is missing" : $"its scheduled orchestration is {instance.RuntimeStatus} and never began";
+            var started = await lifecycle.TryTakeOverAsync(durable, request, offers, contacted, why, ct, orchestrationGone: true).ConfigureAwait(false);
+            return new(1, started ? 1 : 0, 0, 0, 0);
         }
 
-        var instance = await durable.GetInstanceAsync(request.InstanceId, getInputsAndOutputs: true, ct).ConfigureAwait(false);
+        instance = await durable.GetInstanceAsync(request.InstanceId, getInputsAndOutputs: true, ct).ConfigureAwait(false);
         if (instance is null || instance.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Completed)
         {
             if (request.EndReason is { } stored)

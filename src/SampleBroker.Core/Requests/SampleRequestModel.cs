@@ -45,6 +45,12 @@ public sealed record SampleRequestRecord(
     /// <summary>When the current generation's start was claimed; a claim with no execution after a while is stale.</summary>
     public DateTimeOffset? StartClaimedAt { get; init; }
 
+    /// <summary>When the orchestration of <see cref="ScheduledGeneration"/> was handed to the engine; null until a schedule call returned.</summary>
+    public DateTimeOffset? StartScheduledAt { get; init; }
+
+    /// <summary>The generation whose schedule call returned last; the current one's start is scheduled when they agree.</summary>
+    public int? ScheduledGeneration { get; init; }
+
     /// <summary>The execution that began brokering the current generation; null until one has.</summary>
     public string? ExecutionToken { get; init; }
 

@@ -447,6 +447,18 @@ public sealed class SampleRequestStore(BrokerTables tables, TimeProvider time)
     /// Lets one execution of the current generation begin brokering: the first to ask with the current
     /// generation wins, an execution asking again (a retried step) still wins, every other one loses.
     /// </summary>
+    /// <summary>
+    /// Notes that the engine accepted the orchestration of <paramref name="generation"/>: from then on its start
+    /// is the engine's to run, and only a much longer silence (or the engine saying it is gone) lets another
+    /// take it over. A merge of two columns, so it never undoes a claim or a begin written in between.
+    /// </summary>
+    public async Task MarkScheduledAsync(string requestId, int generation, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await tables.Requests.UpdateEntityAsync(
+            new TableEntity(requestId, RequestRow) { ["StartScheduledAt"] = at, ["ScheduledGeneration"] = generation },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
+
     public async Task<bool> TryBeginExecutionAsync(string requestId, int generation, string token, CancellationToken cancellationToken)
     {
         while (true)
@@ -634,6 +646,8 @@ public sealed class SampleRequestStore(BrokerTables tables, TimeProvider time)
         ["Generation"] = r.Generation,
         ["StartClaimedAt"] = r.StartClaimedAt,
         ["ExecutionToken"] = r.ExecutionToken,
+        ["StartScheduledAt"] = r.StartScheduledAt,
+        ["ScheduledGeneration"] = r.ScheduledGeneration,
         ["EndReason"] = r.EndReason?.ToString(),
         ["EndDetail"] = r.EndDetail,
         ["AnswerWithinSeconds"] = r.AnswerWithinSeconds,
@@ -655,6 +669,8 @@ public sealed class SampleRequestStore(BrokerTables tables, TimeProvider time)
         Generation = e.GetInt32("Generation") ?? 1,
         StartClaimedAt = e.GetDateTimeOffset("StartClaimedAt"),
         ExecutionToken = e.GetString("ExecutionToken"),
+        StartScheduledAt = e.GetDateTimeOffset("StartScheduledAt"),
+        ScheduledGeneration = e.GetInt32("ScheduledGeneration"),
         EndReason = e.GetString("EndReason") is { } reason ? Enum.Parse<EndReason>(reason) : null,
         EndDetail = e.GetString("EndDetail"),
         AnswerWithinSeconds = e.GetInt32("AnswerWithinSeconds") ?? (int)(e.GetDateTimeOffset("Deadline")!.Value - e.GetDateTimeOffset("CreatedAt")!.Value).TotalSeconds,

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask.Client;
+using Moq;
 using SampleBroker.Monitoring;
 using SampleBroker.Orchestration;
 using SampleBroker.Requests;
@@ -24,9 +25,12 @@ public sealed class RequestReconcilerTests : IAsyncLifetime
     public async Task DisposeAsync() => await core.DisposeAsync();
 
     [Fact]
-    public async Task A_start_that_never_began_is_left_alone_while_fresh_and_taken_over_once_stale()
+    public async Task A_start_that_never_reached_the_engine_is_left_alone_while_fresh_and_taken_over_once_stale()
     {
-        var requestId = await SubmitAsync();
+        core.ScheduleFails = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => core.SubmitAsync(idempotencyKey: "order-1"));
+        core.ScheduleFails = false;
+        var requestId = Assert.Single(await core.Get<SampleRequestStore>().ListOpenAsync(CancellationToken.None)).RequestId;
 
         core.Clock.Now += TimeSpan.FromSeconds(10);
         var early = await ReconcileAsync();
@@ -35,10 +39,28 @@ public sealed class RequestReconcilerTests : IAsyncLifetime
 
         Assert.Equal(0, early.Started);
         Assert.Equal(1, late.Started);
-        Assert.Equal([requestId, $"{requestId}-g2"], core.Starts.Select(s => s.InstanceId));
-        Assert.Equal(2, core.Starts[1].Input.Generation);
+        Assert.Equal([$"{requestId}-g2"], core.Starts.Select(s => s.InstanceId));
+        Assert.Equal(2, core.Starts[0].Input.Generation);
         // The clock stands still here, so events of one instant may list in any order.
         Assert.Equal([TimelineEvents.Repaired, TimelineEvents.Submitted], (await core.TimelineAsync(requestId)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_scheduled_start_is_left_to_the_engine_while_its_orchestration_waits_and_taken_over_when_the_engine_lost_it()
+    {
+        var requestId = await SubmitAsync();
+        core.Orchestration(requestId, OrchestrationRuntimeStatus.Pending);
+
+        core.Clock.Now += RequestLifecycle.StartClaimTimeout + TimeSpan.FromSeconds(1);
+        var waiting = await ReconcileAsync();
+        core.Durable
+            .Setup(c => c.GetInstanceAsync(requestId, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((OrchestrationMetadata?)null);
+        var lost = await ReconcileAsync();
+
+        Assert.Equal(0, waiting.Started);
+        Assert.Equal(1, lost.Started);
+        Assert.Equal([requestId, $"{requestId}-g2"], core.Starts.Select(s => s.InstanceId));
     }
 
     [Fact]

@@ -56,27 +56,44 @@ public sealed class SampleRequestIntakeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_repeat_after_the_first_start_went_stale_takes_it_over_as_a_new_generation_with_the_biobanks_chosen_then_and_any_added_since()
+    public async Task A_repeat_after_a_start_that_never_reached_the_engine_went_stale_takes_it_over_as_a_new_generation_with_the_biobanks_chosen_then_and_any_added_since()
     {
         await core.RegisterAsync("bb-torino");
-        var first = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-2"));
 
-        // As if the first attempt had died between storing the request and its execution beginning, and a biobank joined since.
-        core.Starts.Clear();
+        // The first attempt dies after storing the request, before the engine took its start; a biobank joins since.
+        core.ScheduleFails = true;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => core.SubmitAsync("order-2"));
+        core.ScheduleFails = false;
         await core.RegisterAsync("bb-liege");
         core.Clock.Now += RequestLifecycle.StartClaimTimeout + TimeSpan.FromSeconds(1);
         var repeat = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-2"));
 
-        Assert.Equal(first.RequestId, repeat.RequestId);
         var (instanceId, input) = Assert.Single(core.Starts);
-        Assert.Equal($"{first.RequestId}-g2", instanceId);
+        Assert.Equal($"{repeat.RequestId}-g2", instanceId);
         Assert.Equal(2, input.Generation);
         Assert.Equal(["bb-liege", "bb-torino"], input.Targets.Select(t => t.BiobankId).Order(StringComparer.Ordinal));
-        var (stored, offers) = await core.GetAsync(first.RequestId);
+        var (stored, offers) = await core.GetAsync(repeat.RequestId);
         Assert.Equal(["bb-liege", "bb-torino"], offers.Select(o => o.BiobankId).Order(StringComparer.Ordinal));
         Assert.Equal(2, stored.BiobanksContacted);
         Assert.Equal(2, stored.Generation);
-        Assert.Contains(SampleBroker.Monitoring.TimelineEvents.Repaired, await core.TimelineAsync(first.RequestId));
+        Assert.True(RequestLifecycle.StartIsScheduled(stored));
+        Assert.Contains(SampleBroker.Monitoring.TimelineEvents.Repaired, await core.TimelineAsync(repeat.RequestId));
+    }
+
+    [Fact]
+    public async Task A_start_the_engine_took_is_left_to_the_engine_for_minutes_before_a_repeat_takes_it_over()
+    {
+        await core.RegisterAsync("bb-torino");
+        var first = Assert.IsType<SubmitOutcome.Accepted>(await core.SubmitAsync("order-5"));
+
+        core.Clock.Now += RequestLifecycle.ScheduledStartTimeout - TimeSpan.FromSeconds(1);
+        await core.SubmitAsync("order-5");
+        var startsWhileTheEngineHasIt = core.Starts.Count;
+        core.Clock.Now += TimeSpan.FromSeconds(2);
+        await core.SubmitAsync("order-5");
+
+        Assert.Equal(1, startsWhileTheEngineHasIt);
+        Assert.Equal([first.RequestId, $"{first.RequestId}-g2"], core.Starts.Select(s => s.InstanceId));
     }
 
     [Fact]

@@ -49,6 +49,11 @@ internal sealed class CoreOnAzurite : IAsyncDisposable
             .Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((TaskName _, object? input, StartOrchestrationOptions? options, CancellationToken _) =>
             {
+                if (ScheduleFails)
+                {
+                    throw new InvalidOperationException("the host died before the engine took the start");
+                }
+
                 Starts.Add((options!.InstanceId!, Assert.IsType<BrokeringInput>(input)));
                 return options.InstanceId!;
             });
@@ -74,6 +79,9 @@ internal sealed class CoreOnAzurite : IAsyncDisposable
     public List<(string InstanceId, BrokeringInput Input)> Starts { get; } = [];
 
     public List<(string InstanceId, string Name)> Raised { get; } = [];
+
+    /// <summary>Whether scheduling an orchestration fails, as when the host dies before the engine takes it.</summary>
+    public bool ScheduleFails { get; set; }
 
     /// <summary>Whether raising an event fails, as when the signal is lost.</summary>
     public bool RaiseFails { get; set; }
