@@ -170,13 +170,22 @@ fi
 
 BODY='{"reference":"demo-1","criteria":{"sampleTypes":["blood-serum"],"diagnoses":["C50"],"sex":["Female"],"ageRange":{"min":40,"max":70},"storageTemperatures":["temperature-60to-85"],"useConditions":["CommercialUse"]},"quantity":150,"answerWithinSeconds":60}'
 
-cat <<EOF
+# Where the host exports traces and metrics (the same rule as Monitoring/TelemetryExtensions.cs; the host logs it too).
+if [[ -n "${APPLICATIONINSIGHTS_CONNECTION_STRING:-}" ]]; then
+  TRACES_TO="Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING)"
+elif [[ -n "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]]; then
+  TRACES_TO="OTLP endpoint $OTEL_EXPORTER_OTLP_ENDPOINT"
+else
+  TRACES_TO="not exported (set OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://localhost:4317, or APPLICATIONINSIGHTS_CONNECTION_STRING)"
+fi
 
+cat <<EOF
 ==============================================================================
  SampleBroker is ready: $HOST_URL  (Ctrl-C stops the host, the adapter and Azurite)
    health:            $HOST_URL/api/health
    reference biobank: http://127.0.0.1:$ADAPTER_PORT (log: .run/adapter.log)
    Azurite:           127.0.0.1:10000-10002, data in .azurite/ (log: .azurite/azurite.log)
+   traces, metrics:   $TRACES_TO
 
  Submit a demo sample request and read it back:
 

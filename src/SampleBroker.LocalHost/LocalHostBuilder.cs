@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using SampleBroker.Monitoring;
 
 namespace SampleBroker.LocalHost;
 
 /// <summary>Builds the local host; <c>Program</c> runs it and tests build it to inspect its routes.</summary>
-public static class LocalHostBuilder
+public static partial class LocalHostBuilder
 {
     public static WebApplication Build(string[] args)
     {
@@ -29,16 +30,21 @@ public static class LocalHostBuilder
 
         builder.Services.AddSampleBrokerCore(builder.Configuration);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddSampleBrokerTelemetry(builder.Configuration, tracing => tracing.AddSource("Microsoft.AspNetCore"));
         builder.AddLocalDurableBackend();
         builder.Services.AddSingleton(QueueSettings.FromHostJson(builder.Environment.ContentRootPath));
         builder.Services.AddHostedService<QueueListener>();
         builder.Services.AddHostedService<MaintenanceLoops>();
 
         var app = builder.Build();
+        LogTelemetry(app.Logger, TelemetryExtensions.Describe(builder.Configuration));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapSampleBrokerApi();
         app.MapLocalDurableBackend();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Telemetry: {Destination}")]
+    private static partial void LogTelemetry(ILogger logger, string destination);
 }

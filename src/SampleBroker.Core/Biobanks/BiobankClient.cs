@@ -10,6 +10,7 @@ using Polly.Retry;
 using Polly.Timeout;
 using SampleBroker.Configuration;
 using SampleBroker.Http;
+using SampleBroker.Monitoring;
 using SampleBroker.Protocol.Webhooks;
 
 namespace SampleBroker.Biobanks;
@@ -76,9 +77,9 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, SharedCircuitB
         try
         {
             var attempt = await Pipeline(biobank.BiobankId).ExecuteAsync(
-                static async (ctx, state) => await state.Client.PostAsync(state.Biobank, state.MessageId, state.Body, ctx.CancellationToken).ConfigureAwait(false),
+                static async (ctx, state) => await state.Client.TracedPostAsync(state.Biobank, state.MessageId, state.Body, ++state.Attempts.Value, ctx.CancellationToken).ConfigureAwait(false),
                 context,
-                (Client: this, Biobank: biobank, MessageId: messageId, Body: body)).ConfigureAwait(false);
+                (Client: this, Biobank: biobank, MessageId: messageId, Body: body, Attempts: new System.Runtime.CompilerServices.StrongBox<int>(0))).ConfigureAwait(false);
             return attempt.Status switch
             {
                 200 when attempt.Body is not null => new QueryDelivery.Answered(attempt.Body, Elapsed()),
@@ -142,6 +143,34 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, SharedCircuitB
     /// <summary>An attempt that counts against the biobank: a transport error, a timed-out attempt, or a retryable status.</summary>
     private static bool IsFailure(Outcome<Attempt> outcome) =>
         outcome.Exception is HttpRequestException or TimeoutRejectedException || (outcome.Result is { } a && IsRetryable(a.Status));
+
+    /// <summary>One HTTP attempt as a <c>biobank.call</c> span under the activity's span, whose request and query it names too.</summary>
+    private async Task<Attempt> TracedPostAsync(BiobankRecord biobank, string messageId, byte[] body, int attempt, CancellationToken cancellationToken)
+    {
+        var parent = Activity.Current;
+        using var span = BrokerTelemetry.Source.StartActivity("biobank.call", ActivityKind.Client);
+        span?.SetTag(BrokerTelemetry.Tags.BiobankId, biobank.BiobankId);
+        span?.SetTag(BrokerTelemetry.Tags.RequestId, parent?.GetTagItem(BrokerTelemetry.Tags.RequestId));
+        span?.SetTag(BrokerTelemetry.Tags.QueryId, parent?.GetTagItem(BrokerTelemetry.Tags.QueryId));
+        span?.SetTag(BrokerTelemetry.Tags.Attempt, attempt);
+        try
+        {
+            var result = await PostAsync(biobank, messageId, body, cancellationToken).ConfigureAwait(false);
+            span?.SetTag(BrokerTelemetry.Tags.Outcome, "HTTP " + result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (IsRetryable(result.Status))
+            {
+                span?.SetStatus(ActivityStatusCode.Error);
+            }
+
+            return result;
+        }
+        catch (Exception e)
+        {
+            span?.SetTag(BrokerTelemetry.Tags.Outcome, e is OperationCanceledException ? "timeout" : "connection failed");
+            span?.SetStatus(ActivityStatusCode.Error);
+            throw;
+        }
+    }
 
     private async Task<Attempt> PostAsync(BiobankRecord biobank, string messageId, byte[] body, CancellationToken cancellationToken)
     {

@@ -57,7 +57,13 @@ public sealed partial class SharedCircuitBreaker(BrokerTables tables, IOptions<S
                         return fresh is null || fresh.State == CircuitStates.Closed;
                     }
 
-                    return await TryWriteAsync(fresh with { State = CircuitStates.HalfOpen, ProbeAt = now }, cancellationToken).ConfigureAwait(false);
+                    if (!await TryWriteAsync(fresh with { State = CircuitStates.HalfOpen, ProbeAt = now }, cancellationToken).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    Transitioned(biobankId, CircuitStates.HalfOpen);
+                    return true;
             }
         }
         catch (RequestFailedException e)
@@ -97,6 +103,11 @@ public sealed partial class SharedCircuitBreaker(BrokerTables tables, IOptions<S
                     if (next is { State: CircuitStates.Open } && row.State != CircuitStates.Open)
                     {
                         LogOpened(biobankId, next.Failures);
+                    }
+
+                    if (next is not null && next.State != row.State)
+                    {
+                        Transitioned(biobankId, next.State);
                     }
 
                     return;
@@ -140,6 +151,10 @@ public sealed partial class SharedCircuitBreaker(BrokerTables tables, IOptions<S
         cache[biobankId] = new Cached(row, now);
         return row;
     }
+
+    /// <summary>Counts a state change this instance wrote (the <c>samplebroker.breaker.transitions</c> metric).</summary>
+    private static void Transitioned(string biobankId, string state) =>
+        Monitoring.BrokerTelemetry.BreakerTransitions.Add(1, new(Monitoring.BrokerTelemetry.Tags.BiobankId, biobankId), new(Monitoring.BrokerTelemetry.Tags.State, state));
 
     private async Task<bool> TryWriteAsync(Row row, CancellationToken cancellationToken)
     {

@@ -27,6 +27,17 @@ public sealed class QueryBiobankActivity(
     public override async Task<QueryResult> RunAsync(TaskActivityContext context, QueryInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        using var span = BrokerTelemetry.Source.StartActivity(TaskNames.QueryBiobank);
+        span?.SetTag(BrokerTelemetry.Tags.RequestId, input.RequestId);
+        span?.SetTag(BrokerTelemetry.Tags.BiobankId, input.BiobankId);
+        span?.SetTag(BrokerTelemetry.Tags.QueryId, input.QueryId);
+        var result = await QueryAsync(input);
+        span?.SetTag(BrokerTelemetry.Tags.Outcome, result.AwaitingCallback ? "AwaitingCallback" : result.Outcome.ToString());
+        return result;
+    }
+
+    private async Task<QueryResult> QueryAsync(QueryInput input)
+    {
         var deadline = new DateTimeOffset(input.DeadlineUtc, TimeSpan.Zero);
         // One point read before the query goes out, on the path of every query when twenty start together:
         // the registry's current endpoint and secret. What the query asks comes with the input; the
@@ -70,6 +81,11 @@ public sealed class QueryBiobankActivity(
         var sentAt = time.GetUtcNow();
         var delivery = await client.SendAsync(biobank, messageId, body, deadline, CancellationToken.None);
         logger.LogInformation("Query {QueryId} to {BiobankId}: {Delivery} after {LatencyMs} ms", input.QueryId, input.BiobankId, delivery.GetType().Name, delivery.LatencyMs);
+        BrokerTelemetry.Queries.Add(1, new(BrokerTelemetry.Tags.BiobankId, input.BiobankId), new(BrokerTelemetry.Tags.Outcome, delivery.GetType().Name));
+        if (delivery is QueryDelivery.Answered or QueryDelivery.Accepted)
+        {
+            BrokerTelemetry.Latency.Record(delivery.LatencyMs, new KeyValuePair<string, object?>(BrokerTelemetry.Tags.BiobankId, input.BiobankId));
+        }
 
         // The timeline's events of this query go into the transaction that stores its outcome: no round trip of their own.
         var now = time.GetUtcNow();
@@ -97,6 +113,7 @@ public sealed class QueryBiobankActivity(
     private async Task<QueryResult> RecordAsync(QueryInput input, BiobankOffer offer, IReadOnlyList<TimelineEntry> events)
     {
         var stored = await requests.RecordOutcomeAsync(input.RequestId, offer, events, CancellationToken.None);
+        BrokerTelemetry.Answers.Add(1, new(BrokerTelemetry.Tags.BiobankId, input.BiobankId), new(BrokerTelemetry.Tags.Outcome, stored.Outcome.ToString()));
         return new QueryResult(input.BiobankId, stored.Outcome, AwaitingCallback: false);
     }
 
