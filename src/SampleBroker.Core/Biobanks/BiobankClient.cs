@@ -176,7 +176,9 @@ public sealed class BiobankClient(IHttpClientFactory httpClients, SharedCircuitB
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, biobank.EndpointUrl) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Options.Set(ConnectBudget, TimeSpan.FromSeconds(biobank.AnswerTimeoutSeconds));
+        // The attempt's own timeout ends a connect that hangs (its cancellation reaches the connect), and is
+        // reported as the timeout it is; the budget is a backstop a little longer, so the two never race.
+        request.Options.Set(ConnectBudget, TimeSpan.FromSeconds(biobank.AnswerTimeoutSeconds) + TimeSpan.FromSeconds(1));
 
         // Signed per attempt: the id stays, the timestamp is fresh so a retry is never stale.
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();

@@ -38,9 +38,10 @@ public sealed class SecretProtector(IDataProtectionProvider provider, bool allow
     /// </exception>
     public string? Unprotect(string purpose, string? stored)
     {
-        if (stored is null)
+        if (string.IsNullOrEmpty(stored))
         {
-            return null;
+            // No value at all is no secret, not a secret in plain text.
+            return stored;
         }
 
         if (stored.StartsWith(Marker, StringComparison.Ordinal))
