@@ -107,7 +107,9 @@ public sealed class ResilienceTests
             await RegisterAsync(api, "bb-silent", biobanks[^1], answerTimeoutSeconds: 60);
             var apiKey = await api.CreateRequesterAsync("acme-dx");
 
-            var requestId = await api.SubmitAsync(apiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 100, answerWithinSeconds = 8 });
+            // The window leaves room for 19 answers of 100 ms on a loaded 2-core machine: the test is about who
+            // times out, not about speed (bench.sh measures that); at 8 s four quick biobanks missed it under load.
+            var requestId = await api.SubmitAsync(apiKey, new { criteria = new { sampleTypes = new[] { "urine" } }, quantity = 100, answerWithinSeconds = 15 });
             var result = await api.WaitUntilFinishedAsync(apiKey, requestId, Patience);
 
             var offers = result.GetProperty("biobanks").EnumerateArray().ToList();
