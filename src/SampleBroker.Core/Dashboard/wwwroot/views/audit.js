@@ -7,7 +7,7 @@ import { fill, h, when } from '../dom.js';
 const PAGE = 50;
 const ACTIONS = [
   'organisation.saved', 'apiKey.issued', 'apiKey.revoked', 'staffKey.issued', 'staffKey.revoked',
-  'biobank.saved', 'biobank.deleted', 'biobank.secretRotated', 'request.cancelled', 'request.terminated',
+  'biobank.saved', 'biobank.deleted', 'biobank.secretRotated', 'biobank.unreadable', 'request.cancelled', 'request.terminated',
   'request.restarted', 'request.purged', 'request.repaired', 'history.purged', 'answer.signatureRejected', 'answer.late',
 ];
 
