@@ -90,7 +90,7 @@ public sealed partial class RequestReconciler(
         var (request, offers) = found;
         if (RequestLifecycle.StartIsStale(request, now))
         {
-            var contacted = request.Generation == 1 ? await selection.ChooseAsync(request, ct).ConfigureAwait(false) : [];
+            var contacted = await FirstContactedAsync(request, ct).ConfigureAwait(false);
             var started = await lifecycle.TryTakeOverAsync(durable, request, offers, contacted, "the reconciler found it not started", ct).ConfigureAwait(false);
             return new(1, started ? 1 : 0, 0, 0, 0);
         }
@@ -111,7 +111,7 @@ public sealed partial class RequestReconciler(
                 return new(1, 0, 0, 0, 0);
             }
 
-            var contacted = request.Generation == 1 ? await selection.ChooseAsync(request, ct).ConfigureAwait(false) : [];
+            var contacted = await FirstContactedAsync(request, ct).ConfigureAwait(false);
             var why = instance is null ? "its scheduled orchestration is missing" : $"its scheduled orchestration is {instance.RuntimeStatus} and never began";
             var started = await lifecycle.TryTakeOverAsync(durable, request, offers, contacted, why, ct, orchestrationGone: true).ConfigureAwait(false);
             return new(1, started ? 1 : 0, 0, 0, 0);
@@ -195,6 +195,13 @@ public sealed partial class RequestReconciler(
         await lifecycle.EndAsync(request.RequestId, request.Generation, EndReason.DeadlinePassed, null, ct).ConfigureAwait(false);
         await audit.RecordAsync(AuditLog.SystemActor, AuditActions.RequestRepaired, RequestLifecycle.Target(request.RequestId), why, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The biobanks the first generation's intake chose, so a takeover also writes rows a dying intake never
+    /// wrote; later generations query only the rows they have.
+    /// </summary>
+    private async Task<IReadOnlyList<BiobankOffer>> FirstContactedAsync(SampleRequestRecord request, CancellationToken ct) =>
+        request.Generation == 1 ? await selection.ChooseAsync(request, ct).ConfigureAwait(false) : [];
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200];
 
